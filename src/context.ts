@@ -1,0 +1,39 @@
+import type { PrismaClient } from "./generated/prisma/client.js";
+import { createAddressLoaders } from "./modules/address/index.js";
+import { createCategoryLoaders } from "./modules/category/index.js";
+import { createOrderLoaders } from "./modules/order/index.js";
+import { createPostLoaders } from "./modules/post/index.js";
+import { createProductLoaders } from "./modules/product/index.js";
+import { createReviewLoaders } from "./modules/review/index.js";
+import { createUserLoaders } from "./modules/user/index.js";
+import type { Viewer } from "./platform/auth/tokens.js";
+import type { LoaderDeps } from "./platform/loaders/index.js";
+import type { FastifyBaseLogger } from "fastify";
+import type { RequestTrace } from "./platform/plugins/error-masking.js";
+
+/** Every module's loaders, made fresh for each request so no cached row outlives it or crosses callers. */
+export function createLoaders(deps: LoaderDeps) {
+  return {
+    address: createAddressLoaders(deps),
+    category: createCategoryLoaders(deps),
+    order: createOrderLoaders(deps),
+    post: createPostLoaders(deps),
+    product: createProductLoaders(deps),
+    review: createReviewLoaders(deps),
+    user: createUserLoaders(deps),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;
+
+/** What resolvers see. Built once per GraphQL request by the server. */
+export type RequestContext = {
+  requestId: string;
+  viewer: Viewer | null;
+  loaders: Loaders;
+  /** For the services' root queries (one statement each); relations go through `loaders`. */
+  prisma: PrismaClient;
+  log: FastifyBaseLogger;
+  /** Filled in during execution for the request's log line. */
+  trace: RequestTrace;
+};

@@ -1,0 +1,60 @@
+import { ConfigError, type Config, loadConfig } from "./config/index.js";
+import { openDatabase } from "./platform/db/database.js";
+import { seedDatabase } from "./platform/db/seed.js";
+import { createLogger } from "./platform/logger/index.js";
+import { buildServer } from "./server.js";
+
+async function main() {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    createLogger("info").fatal({ problems: error.problems }, error.message);
+    process.exit(1);
+  }
+  const logger = createLogger(config.log.level);
+
+  const db = await openDatabase(
+    { url: config.database.url, pgliteDir: config.database.url ? undefined : config.database.pgliteDir, poolSize: config.database.poolSize },
+  );
+  logger.info(
+    { database: db.kind, ...(db.kind === "pglite" ? { dir: config.database.pgliteDir } : {}) },
+    db.kind === "pglite" ? "using the embedded PostgreSQL (PGlite); set DATABASE_URL for a server" : "using PostgreSQL server",
+  );
+  if (config.database.migrateOnStart) await db.migrate();
+  if (config.database.seedOnStart) {
+    const summary = await seedDatabase(db.prisma, { scale: config.database.seedScale, log: (msg) => logger.info(msg) });
+    if (summary) logger.info({ summary }, "seeded demo data");
+  }
+
+  const gateway = await buildServer(config, { db, logger });
+  await gateway.app.listen({ host: config.http.host, port: config.http.port });
+  logger.info(`GraphQL at http://${config.http.host}:${config.http.port}/graphql`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down: finishing in-flight requests");
+    const deadline = setTimeout(() => {
+      logger.error({ graceMs: config.http.shutdownGraceMs }, "shutdown grace period over; exiting anyway");
+      process.exit(1);
+    }, config.http.shutdownGraceMs);
+    deadline.unref();
+    gateway.close().then(
+      () => {
+        logger.info("stopped");
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, "error while shutting down");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}
+
+await main();

@@ -1,0 +1,12 @@
+import { createLoader, groupedInKeyOrder, type LoaderDeps } from "../../platform/loaders/index.js";
+import { addressRepository } from "./address.repository.js";
+
+export function createAddressLoaders(deps: LoaderDeps) {
+  const addresses = addressRepository(deps.prisma);
+  return {
+    /** A user's whole address book; users keep a handful, so it is a plain list, not a connection. */
+    byUserId: createLoader(deps, async (userIds: readonly string[]) =>
+      groupedInKeyOrder(userIds, await addresses.findByUserIds(userIds), (a) => a.userId),
+    ),
+  };
+}

@@ -1,0 +1,17 @@
+import { createLoader, groupedInKeyOrder, inKeyOrder, type LoaderDeps } from "../../platform/loaders/index.js";
+import { categoryRepository } from "./category.repository.js";
+
+export function createCategoryLoaders(deps: LoaderDeps) {
+  const categories = categoryRepository(deps.prisma);
+  return {
+    byId: createLoader(deps, async (ids: readonly string[]) =>
+      inKeyOrder(ids, await categories.findByIds(ids), (c) => c.id),
+    ),
+    bySlug: createLoader(deps, async (slugs: readonly string[]) =>
+      inKeyOrder(slugs, await categories.findBySlugs(slugs), (c) => c.slug),
+    ),
+    childrenByParentId: createLoader(deps, async (parentIds: readonly string[]) =>
+      groupedInKeyOrder(parentIds, await categories.findChildren(parentIds), (c) => c.parentId as string),
+    ),
+  };
+}

@@ -1,0 +1,7 @@
+import { ArgsType, Field, ID } from "type-graphql";
+
+@ArgsType()
+export class OrderLookupArgs {
+  @Field(() => ID, { description: "The order's id." })
+  id!: string;
+}

@@ -1,0 +1,27 @@
+import type { Order } from "../../generated/prisma/client.js";
+import {
+  createLoader,
+  groupedInKeyOrder,
+  inKeyOrder,
+  type LoaderDeps,
+  loaderPerArguments,
+} from "../../platform/loaders/index.js";
+import type { PageRequest } from "../../platform/pagination/index.js";
+import { orderRepository } from "./order.repository.js";
+
+export function createOrderLoaders(deps: LoaderDeps) {
+  const orders = orderRepository(deps.prisma);
+  return {
+    /** Any order: whether the caller may see it is the service's decision. */
+    byId: createLoader(deps, async (ids: readonly string[]) =>
+      inKeyOrder(ids, await orders.findByIds(ids), (o) => o.id),
+    ),
+    itemsByOrderId: createLoader(deps, async (orderIds: readonly string[]) =>
+      groupedInKeyOrder(orderIds, await orders.findItemsByOrderIds(orderIds), (item) => item.orderId),
+    ),
+    pageByUser: loaderPerArguments((page: PageRequest<Order>) =>
+      createLoader(deps, (userIds: readonly string[]) => orders.pagesByUser(userIds, page)),
+    ),
+    countByUser: createLoader(deps, (userIds: readonly string[]) => orders.countsByUser(userIds)),
+  };
+}

@@ -1,0 +1,44 @@
+import type { Order } from "../../generated/prisma/client.js";
+import { allow, isAdmin, isAuthenticated, isOwner, or } from "../../platform/permissions/rules.js";
+import { isSelfOrAdmin } from "../user/index.js";
+
+const isOrderOwnerOrAdmin = or(
+  isOwner((order: Order) => order.userId),
+  isAdmin,
+);
+
+export const orderPermissions = {
+  // Signed-in callers only; the service then answers null for orders that are not theirs.
+  Query: { order: isAuthenticated },
+  User: { orders: isSelfOrAdmin },
+  Order: {
+    id: isOrderOwnerOrAdmin,
+    status: isOrderOwnerOrAdmin,
+    totalCents: isOrderOwnerOrAdmin,
+    currency: isOrderOwnerOrAdmin,
+    shippingAddress: isOrderOwnerOrAdmin,
+    createdAt: isOrderOwnerOrAdmin,
+    updatedAt: isOrderOwnerOrAdmin,
+    user: isOrderOwnerOrAdmin,
+    items: isOrderOwnerOrAdmin,
+  },
+  // Items and the address snapshot are only reachable through `Order.items` and
+  // `Order.shippingAddress`, which already passed the owner-or-admin rule above, and their rows carry
+  // no owner to check again. A new field returning either type must be ruled like an Order field.
+  OrderItem: {
+    id: allow,
+    quantity: allow,
+    unitPriceCents: allow,
+    lineTotalCents: allow,
+    product: allow,
+  },
+  ShippingAddress: {
+    recipient: allow,
+    line1: allow,
+    line2: allow,
+    city: allow,
+    region: allow,
+    postalCode: allow,
+    country: allow,
+  },
+};

@@ -1,0 +1,28 @@
+import type { Post } from "../../generated/prisma/client.js";
+import { allow, rule } from "../../platform/permissions/rules.js";
+import { isPostReadable } from "./post.service.js";
+
+/**
+ * Defence in depth: the queries never load a draft for someone who may not read it, but should a
+ * future field return one, its fields are still refused. Depends on the parent, so never cached.
+ */
+const isReadablePost = rule({ cache: "no_cache" })((post: Post, _args, ctx) => isPostReadable(ctx.viewer, post));
+
+export const postPermissions = {
+  // Open to everyone: which posts come back (and are counted) is the repository's `where`, so asking
+  // for other authors' drafts is not refused, it just finds none.
+  Query: { post: allow, posts: allow },
+  User: { posts: allow },
+  Post: {
+    id: isReadablePost,
+    title: isReadablePost,
+    slug: isReadablePost,
+    body: isReadablePost,
+    status: isReadablePost,
+    viewCount: isReadablePost,
+    publishedAt: isReadablePost,
+    createdAt: isReadablePost,
+    updatedAt: isReadablePost,
+    author: isReadablePost,
+  },
+};

@@ -1,0 +1,95 @@
+import { Prisma, type PrismaClient, type Product, type ProductStatus } from "../../generated/prisma/client.js";
+import {
+  columnList,
+  keysetSql,
+  type PageRequest,
+  pagesByParent,
+  type SqlColumnType,
+  sortSql,
+} from "../../platform/pagination/index.js";
+
+export type ProductListQuery = Readonly<{
+  statuses: readonly ProductStatus[];
+  categoryId?: string;
+  minPriceCents?: number;
+  maxPriceCents?: number;
+  search?: string;
+}>;
+
+/** Every scalar column (the generated tsvector is not one), so raw rows have the Product shape. */
+const productColumns = Object.values(Prisma.ProductScalarFieldEnum);
+
+export const productSortColumnTypes: Partial<Record<keyof Product, SqlColumnType>> = {
+  createdAt: "timestamp",
+  priceCents: "int",
+  averageRating: "float",
+};
+
+/** `categoryColumn` names a category or any of its descendants (materialised path, no recursion). */
+const inCategoryTree = (categoryColumn: Prisma.Sql, categoryId: Prisma.Sql) => Prisma.sql`
+  ${categoryColumn} IN (
+    SELECT d.id FROM categories root JOIN categories d ON d.path = root.path OR d.path LIKE root.path || '/%'
+    WHERE root.id = ${categoryId})`;
+
+function listConditions(query: ProductListQuery): Prisma.Sql {
+  const conditions = [
+    Prisma.sql`p."deletedAt" IS NULL`,
+    // Sent as text[] then cast: PGlite's adapter cannot serialise a parameter typed as an enum array.
+    Prisma.sql`p.status = ANY(${query.statuses as ProductStatus[]}::text[]::"ProductStatus"[])`,
+  ];
+  if (query.categoryId !== undefined) {
+    conditions.push(inCategoryTree(Prisma.raw('p."categoryId"'), Prisma.sql`${query.categoryId}::uuid`));
+  }
+  if (query.minPriceCents !== undefined) conditions.push(Prisma.sql`p."priceCents" >= ${query.minPriceCents}`);
+  if (query.maxPriceCents !== undefined) conditions.push(Prisma.sql`p."priceCents" <= ${query.maxPriceCents}`);
+  if (query.search !== undefined) {
+    conditions.push(Prisma.sql`p."searchVector" @@ websearch_to_tsquery('english'::regconfig, ${query.search})`);
+  }
+  return Prisma.join(conditions, " AND ");
+}
+
+export function productRepository(prisma: PrismaClient) {
+  return {
+    findByIds: (ids: readonly string[]) => prisma.product.findMany({ where: { id: { in: [...ids] } } }),
+
+    findBySlugs: (slugs: readonly string[]) => prisma.product.findMany({ where: { slug: { in: [...slugs] } } }),
+
+    /** Filters and full-text search in one statement; Prisma's query API cannot express `@@` on a tsvector. */
+    list: (query: ProductListQuery, page: PageRequest<Product>) =>
+      prisma.$queryRaw<Product[]>`
+        SELECT ${columnList("p", productColumns)} FROM products p
+        WHERE ${listConditions(query)} ${keysetSql(page, "p", productSortColumnTypes[page.field] ?? "text")}
+        ORDER BY ${sortSql(page, "p")}
+        LIMIT ${page.take}`,
+
+    count: async (query: ProductListQuery) => {
+      const [row] = await prisma.$queryRaw<{ count: number }[]>`
+        SELECT count(*)::int AS count FROM products p WHERE ${listConditions(query)}`;
+      return row?.count ?? 0;
+    },
+
+    /** A page of each category's visible products, sub-categories included. */
+    pagesByCategory: (categoryIds: readonly string[], page: PageRequest<Product>) =>
+      pagesByParent(prisma, categoryIds, page, {
+        table: "products",
+        columns: productColumns,
+        sortColumnType: productSortColumnTypes[page.field] ?? "text",
+        belongsToParent: inCategoryTree(Prisma.raw('c."categoryId"'), Prisma.raw("parent.id")),
+        where: Prisma.sql`AND c."deletedAt" IS NULL AND c.status = 'ACTIVE'`,
+      }),
+
+    countsByCategory: async (categoryIds: readonly string[]) => {
+      const rows = await prisma.$queryRaw<{ id: string; count: number }[]>`
+        SELECT root.id, count(p.id)::int AS count
+        FROM categories root
+        JOIN categories d ON d.path = root.path OR d.path LIKE root.path || '/%'
+        LEFT JOIN products p ON p."categoryId" = d.id AND p."deletedAt" IS NULL AND p.status = 'ACTIVE'
+        WHERE root.id = ANY(${categoryIds as string[]}::uuid[])
+        GROUP BY root.id`;
+      const counts = new Map(rows.map((row) => [row.id, row.count]));
+      return categoryIds.map((id) => counts.get(id) ?? 0);
+    },
+  };
+}
+
+export type ProductRepository = ReturnType<typeof productRepository>;

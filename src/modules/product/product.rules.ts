@@ -1,0 +1,33 @@
+import { ProductStatus } from "../../generated/prisma/client.js";
+import { allow, denied, rule } from "../../platform/permissions/rules.js";
+import type { ProductsArgs } from "./product.args.js";
+
+/** Anyone may list active products; only admins may ask for draft or archived ones. */
+const mayListRequestedStatuses = rule({ cache: "strict" })((_parent, args: ProductsArgs, ctx) => {
+  const activeOnly = (args.filter?.status ?? []).every((status) => status === ProductStatus.ACTIVE);
+  return activeOnly || ctx.viewer?.role === "ADMIN" || denied(ctx, "Only admins can list DRAFT or ARCHIVED products.");
+});
+
+export const productPermissions = {
+  Query: {
+    product: allow,
+    products: mayListRequestedStatuses,
+  },
+  Product: {
+    id: allow,
+    name: allow,
+    slug: allow,
+    description: allow,
+    priceCents: allow,
+    currency: allow,
+    stock: allow,
+    status: allow,
+    imageUrls: allow,
+    averageRating: allow,
+    reviewCount: allow,
+    createdAt: allow,
+    updatedAt: allow,
+    category: allow,
+    reviews: allow,
+  },
+};

@@ -1,0 +1,18 @@
+import type { Review } from "../../generated/prisma/client.js";
+import { createLoader, type LoaderDeps, loaderPerArguments } from "../../platform/loaders/index.js";
+import type { PageRequest } from "../../platform/pagination/index.js";
+import { reviewRepository } from "./review.repository.js";
+
+export function createReviewLoaders(deps: LoaderDeps) {
+  const reviews = reviewRepository(deps.prisma);
+  return {
+    pageByProduct: loaderPerArguments((page: PageRequest<Review>) =>
+      createLoader(deps, (productIds: readonly string[]) => reviews.pagesBy("productId", productIds, page)),
+    ),
+    countByProduct: createLoader(deps, (productIds: readonly string[]) => reviews.countsBy("productId", productIds)),
+    pageByAuthor: loaderPerArguments((page: PageRequest<Review>) =>
+      createLoader(deps, (authorIds: readonly string[]) => reviews.pagesBy("authorId", authorIds, page)),
+    ),
+    countByAuthor: createLoader(deps, (authorIds: readonly string[]) => reviews.countsBy("authorId", authorIds)),
+  };
+}

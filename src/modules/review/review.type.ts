@@ -1,0 +1,23 @@
+import { Field, ID, Int, ObjectType } from "type-graphql";
+import type { Review as ReviewRow } from "../../generated/prisma/client.js";
+import { connectionType } from "../../platform/pagination/index.js";
+
+@ObjectType({ description: "A customer's rating and opinion of a product; one per customer and product." })
+export class Review implements Omit<ReviewRow, "productId" | "authorId"> {
+  @Field(() => ID, { description: "Stable unique id." })
+  id!: string;
+
+  @Field(() => Int, { description: "Rating from 1 (worst) to 5 (best)." })
+  rating!: number;
+
+  @Field(() => String, { description: "The review text." })
+  body!: string;
+
+  @Field(() => Date, { description: "When the review was written." })
+  createdAt!: Date;
+
+  @Field(() => Date, { description: "When the review was last edited." })
+  updatedAt!: Date;
+}
+
+export const ReviewConnection = connectionType(Review, "Review", "review");

@@ -1,0 +1,31 @@
+import { Args, Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
+import type { RequestContext } from "../../context.js";
+import type { User as UserRow } from "../../generated/prisma/client.js";
+import { ConnectionArgs } from "../../platform/pagination/index.js";
+import { authorReviews, ReviewConnection } from "../review/index.js";
+import { UserLookupArgs, UsersArgs } from "./user.args.js";
+import { currentUser, findUser, listUsers } from "./user.service.js";
+import { User, UserConnection } from "./user.type.js";
+
+@Resolver(() => User)
+export class UserResolver {
+  @Query(() => User, { nullable: true, description: "The signed-in account; null for anonymous callers." })
+  me(@Ctx() ctx: RequestContext) {
+    return currentUser(ctx);
+  }
+
+  @Query(() => User, { nullable: true, description: "A public profile by `id` or `username`." })
+  user(@Args(() => UserLookupArgs) args: UserLookupArgs, @Ctx() ctx: RequestContext) {
+    return findUser(ctx, args);
+  }
+
+  @Query(() => UserConnection, { description: "Every account, oldest first. ADMIN only." })
+  users(@Args(() => UsersArgs) args: UsersArgs, @Ctx() ctx: RequestContext) {
+    return listUsers(ctx, args);
+  }
+
+  @FieldResolver(() => ReviewConnection, { description: "Reviews this user wrote, newest first." })
+  reviews(@Root() user: UserRow, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: RequestContext) {
+    return authorReviews(ctx, user.id, args);
+  }
+}

@@ -1,0 +1,50 @@
+import type { RequestContext } from "../../context.js";
+import type { Prisma, User } from "../../generated/prisma/client.js";
+import { badUserInput } from "../../platform/errors/index.js";
+import { parseId } from "../../platform/ids.js";
+import { type ConnectionArguments, pageRequest, type SortOrder, toConnection } from "../../platform/pagination/index.js";
+import type { UserFilter } from "./user.args.js";
+import { userRepository } from "./user.repository.js";
+
+const oldestFirst: SortOrder<User> = { key: "created", field: "createdAt", direction: "asc" };
+
+export async function currentUser(ctx: RequestContext) {
+  if (!ctx.viewer) return null;
+  const user = await ctx.loaders.user.byId.load(ctx.viewer.id);
+  return user && user.deletedAt === null ? user : null;
+}
+
+export async function findUser(ctx: RequestContext, lookup: { id?: string | null; username?: string | null }) {
+  if ((lookup.id == null) === (lookup.username == null)) {
+    throw badUserInput("Pass exactly one of `id` or `username`.", lookup.id == null ? "id" : "username");
+  }
+  const user =
+    lookup.id != null
+      ? await ctx.loaders.user.byId.load(parseId(lookup.id, "id"))
+      : await ctx.loaders.user.byUsername.load(lookup.username as string);
+  // A deleted account is gone for everyone but admins.
+  return user && (user.deletedAt === null || ctx.viewer?.role === "ADMIN") ? user : null;
+}
+
+export async function listUsers(ctx: RequestContext, args: ConnectionArguments & { filter?: UserFilter | null }) {
+  const filter = args.filter ?? {};
+  const search = filter.search?.trim();
+  const where: Prisma.UserWhereInput = {
+    ...(filter.includeDeleted ? {} : { deletedAt: null }),
+    ...(filter.role ? { role: filter.role } : {}),
+    ...(search
+      ? {
+          OR: [
+            { email: { contains: search, mode: "insensitive" } },
+            { username: { contains: search, mode: "insensitive" } },
+            { name: { contains: search, mode: "insensitive" } },
+          ],
+        }
+      : {}),
+  };
+  const page = pageRequest(args, oldestFirst);
+  const users = userRepository(ctx.prisma);
+  const rows = await users.list(where, page);
+  for (const row of rows) ctx.loaders.user.byId.prime(row.id, row);
+  return toConnection(rows, page, () => users.count(where));
+}

@@ -1,0 +1,237 @@
+// Driver adapter factories for the two backends, with the fixes the shipped adapters need.
+import { createHash, randomUUID } from "node:crypto";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import {
+  DriverAdapterError,
+  type SqlDriverAdapter,
+  type SqlMigrationAwareDriverAdapterFactory,
+  type SqlQuery,
+  type SqlQueryable,
+  type Transaction,
+} from "@prisma/driver-adapter-utils";
+import pg from "pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+
+/**
+ * Runs a migration script as one simple-protocol query. PostgreSQL then runs the whole script in one
+ * implicit transaction, as the native schema engine does: a failing migration leaves nothing half-applied.
+ * The shipped adapters get this wrong: adapter-pg splits the script on every ";" (breaking `$$` bodies and
+ * string literals, and committing statement by statement); the PGlite adapter does not await `exec`, so a
+ * failing migration was reported as applied.
+ */
+function withWholeScripts(adapter: SqlDriverAdapter, exec: (script: string) => Promise<unknown>): SqlDriverAdapter {
+  adapter.executeScript = async (script: string) => {
+    await exec(script).catch((error: unknown) => {
+      throw toDriverAdapterError(error);
+    });
+  };
+  return adapter;
+}
+
+/**
+ * The engine reports any other error as "external connector error, id#0"; a DriverAdapterError of kind
+ * "postgres" makes it print PostgreSQL's own message (e.g. which statement of a migration failed and why).
+ */
+function toDriverAdapterError(error: unknown): unknown {
+  if (!(error instanceof Error) || typeof (error as { code?: unknown }).code !== "string") return error;
+  const { code, severity, detail, column, hint } = error as Error & Record<string, string | undefined>;
+  return new DriverAdapterError({
+    kind: "postgres",
+    code: code as string,
+    severity: severity ?? "ERROR",
+    message: error.message,
+    detail,
+    column,
+    hint,
+  });
+}
+
+/** Closes what the adapter was opened on when the engine disposes it (shadow databases). */
+function withDispose(adapter: SqlDriverAdapter, dispose: () => Promise<void>): SqlDriverAdapter {
+  const inner = adapter.dispose.bind(adapter);
+  adapter.dispose = async () => {
+    await inner();
+    await dispose();
+  };
+  return adapter;
+}
+
+async function connectPglite(client: PGlite): Promise<SqlDriverAdapter> {
+  const adapter = await new PrismaPGlite(client).connect();
+  return withWholeScripts(adapter, (script) => client.exec(script));
+}
+
+async function connectScratchPglite(): Promise<SqlDriverAdapter> {
+  const client = await PGlite.create();
+  return withDispose(await connectPglite(client), () => client.close());
+}
+
+/** PGlite (PostgreSQL in WebAssembly, one connection). Its shadow databases are in-memory instances. */
+export function pgliteAdapterFactory(client: PGlite): SqlMigrationAwareDriverAdapterFactory {
+  return {
+    provider: "postgres",
+    adapterName: "pglite-prisma-adapter",
+    connect: () => connectPglite(client),
+    connectToShadowDb: connectScratchPglite,
+  };
+}
+
+/**
+ * Throwaway in-memory PGlite instances for both the main and the shadow database: enough for the schema
+ * engine to diff migrations against a schema without any server.
+ */
+export function pgliteScratchAdapterFactory(): SqlMigrationAwareDriverAdapterFactory {
+  return {
+    provider: "postgres",
+    adapterName: "pglite-prisma-adapter",
+    connect: connectScratchPglite,
+    connectToShadowDb: connectScratchPglite,
+  };
+}
+
+export interface PgAdapterOptions {
+  /**
+   * Send named statements, which PostgreSQL parses and plans once per connection instead of on every
+   * query (adapter-pg sends unnamed ones unless given a `statementNameGenerator`). Measured here: about
+   * half the PostgreSQL CPU per query. Costs: one prepared statement per distinct SQL text per connection
+   * (Prisma's `IN ($1,...,$n)` gives one per list length), and not for poolers in transaction mode.
+   * Default false.
+   */
+  preparedStatements?: boolean;
+}
+
+/** Names a statement after a hash of its text: the same SQL always gets the same name, as pg requires. */
+function statementNames(): (query: SqlQuery) => string {
+  const names = new Map<string, string>();
+  return ({ sql }) => {
+    let name = names.get(sql);
+    if (name === undefined) {
+      name = `prisma_${createHash("sha1").update(sql).digest("hex")}`;
+      names.set(sql, name);
+    }
+    return name;
+  };
+}
+
+type PrismaPgAdapter = Awaited<ReturnType<PrismaPg["connect"]>>;
+
+const CHAR_OID = 18;
+const TEXT_OID = 25;
+
+/**
+ * The engine introspects the shadow database through catalog columns of PostgreSQL's one-byte `"char"`
+ * type (pg_attribute.attgenerated, pg_constraint.contype, ...), which adapter-pg 7.10 rejects as an
+ * unsupported column type. pg already returns them as strings, so relabelling them as text is enough.
+ */
+function readCharAsText(pool: pg.Pool): void {
+  const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<pg.QueryResult>;
+  pool.query = (async (...args: unknown[]) => {
+    const result = await query(...args);
+    for (const field of result.fields ?? []) if (field.dataTypeID === CHAR_OID) field.dataTypeID = TEXT_OID;
+    return result;
+  }) as typeof pool.query;
+}
+
+function withPgScripts(adapter: PrismaPgAdapter): SqlDriverAdapter {
+  const pool = adapter.underlyingDriver();
+  return withWholeScripts(adapter, (script) => pool.query(script));
+}
+
+function withDatabase(options: pg.PoolConfig, database: string): pg.PoolConfig {
+  if (!options.connectionString) return { ...options, database };
+  const url = new URL(options.connectionString);
+  url.pathname = `/${database}`;
+  return { ...options, connectionString: url.toString() };
+}
+
+/**
+ * A temporary database on the same server, dropped when the engine disposes the adapter. Not adapter-pg's
+ * own connectToShadowDb: with a pool built from a connection string, pg lets the URL's database override
+ * the `database` it sets, so the "shadow" migrations ran on the main database.
+ */
+async function connectPgShadow(pool: pg.Pool): Promise<SqlDriverAdapter> {
+  const name = `prisma_migrate_shadow_db_${randomUUID().replaceAll("-", "")}`;
+  await pool.query(`CREATE DATABASE "${name}"`);
+  const shadowPool = new pg.Pool({ ...withDatabase(pool.options, name), max: 1 });
+  const drop = async () => {
+    await shadowPool.end();
+    await pool.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  };
+  try {
+    // The engine replays every migration here: being anywhere else would be destructive.
+    const { rows } = await shadowPool.query<{ db: string }>("SELECT current_database() AS db");
+    if (rows[0]?.db !== name) throw new Error(`Shadow database connection reached ${rows[0]?.db}, not ${name}`);
+  } catch (error) {
+    await drop();
+    throw error;
+  }
+  readCharAsText(shadowPool);
+  return withDispose(withPgScripts(await new PrismaPg(shadowPool).connect()), drop);
+}
+
+/** A PostgreSQL server through `pg`, on a pool the caller owns (and ends). */
+export function pgAdapterFactory(pool: pg.Pool, options: PgAdapterOptions = {}): SqlMigrationAwareDriverAdapterFactory {
+  const inner = new PrismaPg(pool, {
+    statementNameGenerator: options.preparedStatements ? statementNames() : undefined,
+  });
+  return {
+    provider: "postgres",
+    adapterName: inner.adapterName,
+    connect: async () => withPgScripts(await inner.connect()),
+    connectToShadowDb: () => connectPgShadow(pool),
+  };
+}
+
+function instrumentQueryable<T extends SqlQueryable>(queryable: T, onQuery: (sql: string) => void): T {
+  const queryRaw = queryable.queryRaw.bind(queryable);
+  const executeRaw = queryable.executeRaw.bind(queryable);
+  queryable.queryRaw = (query) => {
+    onQuery(query.sql);
+    return queryRaw(query);
+  };
+  queryable.executeRaw = (query) => {
+    onQuery(query.sql);
+    return executeRaw(query);
+  };
+  return queryable;
+}
+
+/**
+ * Reports every statement Prisma sends through the adapter, inside transactions too. Transaction
+ * boundaries are reported as "BEGIN" / "COMMIT" / "ROLLBACK" whichever way the adapter sends them
+ * (adapter-pg sends BEGIN itself and COMMIT through Prisma; PGlite sends both itself), so both backends
+ * count the same statements for the same work.
+ */
+export function instrumentAdapterFactory(
+  factory: SqlMigrationAwareDriverAdapterFactory,
+  onQuery: (sql: string) => void,
+): SqlMigrationAwareDriverAdapterFactory {
+  const instrument = (adapter: SqlDriverAdapter): SqlDriverAdapter => {
+    const startTransaction = adapter.startTransaction.bind(adapter);
+    adapter.startTransaction = async (isolationLevel) => {
+      const tx: Transaction = await startTransaction(isolationLevel);
+      onQuery("BEGIN");
+      if (!tx.options.usePhantomQuery) return instrumentQueryable(tx, onQuery);
+      // The driver ends the transaction itself: Prisma sends no COMMIT/ROLLBACK statement to count.
+      const commit = tx.commit.bind(tx);
+      const rollback = tx.rollback.bind(tx);
+      tx.commit = () => {
+        onQuery("COMMIT");
+        return commit();
+      };
+      tx.rollback = () => {
+        onQuery("ROLLBACK");
+        return rollback();
+      };
+      return instrumentQueryable(tx, onQuery);
+    };
+    return instrumentQueryable(adapter, onQuery);
+  };
+  return {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: async () => instrument(await factory.connect()),
+    connectToShadowDb: async () => instrument(await factory.connectToShadowDb()),
+  };
+}

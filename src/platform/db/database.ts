@@ -1,0 +1,75 @@
+import { mkdir } from "node:fs/promises";
+import { PGlite } from "@electric-sql/pglite";
+import pg from "pg";
+import { PrismaClient } from "../../generated/prisma/client.js";
+import { instrumentAdapterFactory, pgAdapterFactory, pgliteAdapterFactory } from "./adapters.js";
+import { applyMigrations } from "./schema-engine.js";
+
+export interface DatabaseConfig {
+  /** A PostgreSQL server (`postgresql://...`). Without it the database is PGlite, in this process. */
+  url?: string;
+  /** Where PGlite keeps its files (created if missing); in memory when undefined. Ignored with `url`. */
+  pgliteDir?: string;
+  /** Connections in the pg pool. PGlite always has exactly one. */
+  poolSize: number;
+  /** Named (server-side prepared) statements on PostgreSQL; costs and gains in adapters.ts. Default false. */
+  preparedStatements?: boolean;
+}
+
+export interface DatabaseOptions {
+  /**
+   * Called with every SQL statement the app sends, before it is sent: Prisma's queries, raw queries,
+   * and the statements of transactions (BEGIN and COMMIT/ROLLBACK included, on both backends).
+   * Migrations are not reported.
+   */
+  onQuery?: (sql: string) => void;
+}
+
+export interface Database {
+  prisma: PrismaClient;
+  kind: "pglite" | "postgres";
+  /** Applies prisma/migrations not yet applied, as `prisma migrate deploy` would. */
+  migrate(): Promise<void>;
+  /** Disconnects Prisma, then ends the pool or closes PGlite. */
+  close(): Promise<void>;
+}
+
+export async function openDatabase(config: DatabaseConfig, options: DatabaseOptions = {}): Promise<Database> {
+  let kind: Database["kind"];
+  let adapterFactory: ReturnType<typeof pgAdapterFactory>;
+  let closeDriver: () => Promise<void>;
+
+  if (config.url) {
+    const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize });
+    kind = "postgres";
+    adapterFactory = pgAdapterFactory(pool, { preparedStatements: config.preparedStatements });
+    closeDriver = () => pool.end();
+  } else {
+    if (config.pgliteDir) await mkdir(config.pgliteDir, { recursive: true });
+    const client = await PGlite.create(config.pgliteDir);
+    kind = "pglite";
+    adapterFactory = pgliteAdapterFactory(client);
+    closeDriver = () => client.close();
+  }
+
+  const { onQuery } = options;
+  const prisma = new PrismaClient({
+    adapter: onQuery ? instrumentAdapterFactory(adapterFactory, onQuery) : adapterFactory,
+  });
+
+  return {
+    prisma,
+    kind,
+    async migrate() {
+      // The uninstrumented factory: migration statements are not the app's queries.
+      await applyMigrations(adapterFactory);
+    },
+    async close() {
+      try {
+        await prisma.$disconnect();
+      } finally {
+        await closeDriver();
+      }
+    },
+  };
+}

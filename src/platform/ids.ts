@@ -1,0 +1,12 @@
+import { badUserInput } from "./errors/index.js";
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Ids are UUIDs; anything else can never match, and sending it to PostgreSQL would fail the whole
+ * batch it joined. So it is refused at the edge, naming the argument.
+ */
+export function parseId(value: string, argument: string): string {
+  if (!uuidPattern.test(value)) throw badUserInput(`\`${argument}\` is not a valid id: "${value.slice(0, 64)}".`, argument);
+  return value.toLowerCase();
+}

@@ -1,0 +1,51 @@
+import DataLoader from "dataloader";
+import type { PrismaClient } from "../../generated/prisma/client.js";
+import type { Viewer } from "../auth/tokens.js";
+
+/** What every module's loaders are built from, once per request. */
+export type LoaderDeps = Readonly<{
+  prisma: PrismaClient;
+  viewer: Viewer | null;
+  /** False only for the benchmark's "no batching" baseline. */
+  batch: boolean;
+}>;
+
+/** The largest IN-list or unnest array one batch sends; bigger batches are split by DataLoader. */
+const MAX_BATCH_SIZE = 500;
+
+export function createLoader<Key, Value>(
+  deps: LoaderDeps,
+  batchLoad: (keys: readonly Key[]) => Promise<readonly Value[]>,
+): DataLoader<Key, Value> {
+  return new DataLoader(batchLoad, { batch: deps.batch, maxBatchSize: MAX_BATCH_SIZE });
+}
+
+/** Results in key order (DataLoader's contract), through a Map rather than a search per key. */
+export function inKeyOrder<Key, Row>(keys: readonly Key[], rows: readonly Row[], keyOf: (row: Row) => Key): (Row | null)[] {
+  const byKey = new Map<Key, Row>();
+  for (const row of rows) byKey.set(keyOf(row), row);
+  return keys.map((key) => byKey.get(key) ?? null);
+}
+
+export function groupedInKeyOrder<Key, Row>(keys: readonly Key[], rows: readonly Row[], keyOf: (row: Row) => Key): Row[][] {
+  const groups = new Map<Key, Row[]>(keys.map((key) => [key, []]));
+  for (const row of rows) groups.get(keyOf(row))?.push(row);
+  return keys.map((key) => groups.get(key) ?? []);
+}
+
+/**
+ * One loader per distinct argument set: `reviews(first: 5)` on fifty products batches into one
+ * statement, while `reviews(first: 2)` elsewhere in the same request gets its own batch.
+ */
+export function loaderPerArguments<Args, Loader>(create: (args: Args) => Loader): (args: Args) => Loader {
+  const loaders = new Map<string, Loader>();
+  return (args) => {
+    const key = JSON.stringify(args);
+    let loader = loaders.get(key);
+    if (!loader) {
+      loader = create(args);
+      loaders.set(key, loader);
+    }
+    return loader;
+  };
+}

@@ -1,0 +1,46 @@
+import { GraphQLError } from "graphql";
+import { deny, type IRules, shield } from "graphql-shield";
+import type { RequestContext } from "../../context.js";
+import { ClientError, internalErrorMessage } from "../errors/index.js";
+import { denied } from "./rules.js";
+
+type RuleMap = Record<string, Record<string, unknown>>;
+
+/**
+ * Joins the modules' rule maps into one. Two modules ruling on the same field is a mistake (which one
+ * wins would depend on import order), so it fails at start-up.
+ */
+export function mergePermissions(maps: readonly RuleMap[]): RuleMap {
+  const merged: RuleMap = {};
+  for (const map of maps) {
+    for (const [typeName, fields] of Object.entries(map)) {
+      const target = (merged[typeName] ??= {});
+      for (const [fieldName, fieldRule] of Object.entries(fields)) {
+        if (fieldName in target) throw new Error(`two permission rules for ${typeName}.${fieldName}`);
+        target[fieldName] = fieldRule;
+      }
+    }
+  }
+  return merged;
+}
+
+/**
+ * Deny by default: a field without a rule is refused. Errors thrown by resolvers pass through only
+ * when they are ClientErrors (the catalog's, meant for the caller); anything else becomes an
+ * internal error, still carrying the original for the log.
+ */
+export function createShield(rules: RuleMap) {
+  return shield(rules as IRules, {
+    fallbackRule: deny,
+    allowExternalErrors: false,
+    debug: false,
+    fallbackError: (thrown, _parent, _args, ctx) => {
+      if (thrown === null) return denied(ctx as unknown as RequestContext);
+      if (thrown instanceof ClientError) return thrown;
+      return new GraphQLError(internalErrorMessage, {
+        originalError: thrown instanceof Error ? thrown : new Error(String(thrown)),
+        extensions: { code: "INTERNAL_SERVER_ERROR" },
+      });
+    },
+  });
+}

@@ -1,0 +1,44 @@
+import type { GraphQLResolveInfo } from "graphql";
+import { rule as shieldRule } from "graphql-shield";
+import type { RequestContext } from "../../context.js";
+import { forbidden, unauthenticated } from "../errors/index.js";
+
+export { allow, and, chain, deny, not, or } from "graphql-shield";
+
+type RuleOptions = { cache?: "contextual" | "strict" | "no_cache" };
+type RuleFunction<Parent, Args> = (
+  parent: Parent,
+  args: Args,
+  ctx: RequestContext,
+  info: GraphQLResolveInfo,
+) => boolean | Error | Promise<boolean | Error>;
+
+/** graphql-shield's `rule`, typed with our context. */
+export function rule(options: RuleOptions = {}) {
+  // biome-ignore lint/suspicious/noExplicitAny: each rule narrows its own parent and args.
+  return <Parent = any, Args = any>(fn: RuleFunction<Parent, Args>) =>
+    shieldRule(options)((parent, args, ctx, info) => fn(parent, args, ctx as RequestContext, info));
+}
+
+/** The error for a denial: anonymous callers are told to sign in, signed-in ones that they may not. */
+export function denied(ctx: Pick<RequestContext, "viewer">, message?: string): Error {
+  return ctx.viewer ? forbidden(message) : unauthenticated(message);
+}
+
+// Per-request caching ("contextual") is safe for rules that depend only on the caller.
+export const isAuthenticated = rule({ cache: "contextual" })((_parent, _args, ctx) => ctx.viewer !== null);
+
+export const isAdmin = rule({ cache: "contextual" })((_parent, _args, ctx) => ctx.viewer?.role === "ADMIN");
+
+/** The parent object is the caller's own user row. Depends on the parent, so never cached. */
+export const isSelf = rule({ cache: "no_cache" })(
+  (parent: { id: string }, _args, ctx) => ctx.viewer !== null && parent.id === ctx.viewer.id,
+);
+
+/** The parent object belongs to the caller, by the given owner column. */
+export function isOwner<Parent>(ownerOf: (parent: Parent) => string | null) {
+  return rule({ cache: "no_cache" })(
+    (parent: Parent, _args, ctx) => ctx.viewer !== null && ownerOf(parent) === ctx.viewer.id,
+  );
+}
+

@@ -1,0 +1,157 @@
+// The authorization matrix: every rule, run as each kind of caller. Adding a field with a rule means
+// adding a row here; tests/contract/permissions.test.ts makes sure no field is left without a rule.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { backends } from "../helpers/database.js";
+import { startTestGateway, type TestGateway } from "../helpers/gateway.js";
+
+type Caller = "anonymous" | "owner" | "other" | "admin";
+/** allow: a value comes back; null: no value and no error (hidden); a code: that error at `path`. */
+type Outcome = "allow" | "null" | "UNAUTHENTICATED" | "FORBIDDEN";
+
+type Fixtures = { aliceOrderId: string; bobDraftPostId: string; alicePublishedPostId: string };
+
+type Row = {
+  name: string;
+  query: string;
+  variables?: (f: Fixtures) => Record<string, unknown>;
+  /** Where in `data` the outcome shows. */
+  path: (string | number)[];
+  expect: Record<Caller, Outcome>;
+  /** Whose data the row reads (default alice); "other" is then the remaining customer. */
+  owner?: "alice" | "bob";
+};
+
+const onlyOwnerAndAdmin: Record<Caller, Outcome> = {
+  anonymous: "UNAUTHENTICATED",
+  owner: "allow",
+  other: "FORBIDDEN",
+  admin: "allow",
+};
+const everyone: Record<Caller, Outcome> = { anonymous: "allow", owner: "allow", other: "allow", admin: "allow" };
+const adminOnly: Record<Caller, Outcome> = {
+  anonymous: "UNAUTHENTICATED",
+  owner: "FORBIDDEN",
+  other: "FORBIDDEN",
+  admin: "allow",
+};
+
+const matrix: Row[] = [
+  { name: "Query.products (active)", query: "{ products(first: 1) { totalCount } }", path: ["products"], expect: everyone },
+  {
+    name: "Query.products (drafts)",
+    query: "{ products(first: 1, filter: { status: [DRAFT] }) { totalCount } }",
+    path: ["products"],
+    expect: adminOnly,
+  },
+  { name: "Query.categories", query: "{ categories { name } }", path: ["categories"], expect: everyone },
+  { name: "Query.users", query: "{ users(first: 1) { totalCount } }", path: ["users"], expect: adminOnly },
+  { name: "User public profile", query: '{ user(username: "alice") { name } }', path: ["user", "name"], expect: everyone },
+  { name: "User.email", query: '{ user(username: "alice") { email } }', path: ["user", "email"], expect: onlyOwnerAndAdmin },
+  { name: "User.role", query: '{ user(username: "alice") { role } }', path: ["user", "role"], expect: onlyOwnerAndAdmin },
+  {
+    name: "User.addresses",
+    query: '{ user(username: "alice") { addresses { city } } }',
+    path: ["user", "addresses"],
+    expect: onlyOwnerAndAdmin,
+  },
+  {
+    name: "User.orders",
+    query: '{ user(username: "alice") { orders(first: 1) { totalCount } } }',
+    path: ["user", "orders"],
+    expect: onlyOwnerAndAdmin,
+  },
+  {
+    name: "Query.order",
+    query: "query($id: ID!) { order(id: $id) { id totalCents items { quantity } } }",
+    variables: (f) => ({ id: f.aliceOrderId }),
+    path: ["order"],
+    // Another customer learns nothing: not even that the order exists.
+    expect: { anonymous: "UNAUTHENTICATED", owner: "allow", other: "null", admin: "allow" },
+  },
+  {
+    name: "Query.post (draft)",
+    query: "query($id: ID!) { post(id: $id) { title } }",
+    variables: (f) => ({ id: f.bobDraftPostId }),
+    path: ["post"],
+    owner: "bob",
+    expect: { anonymous: "null", owner: "allow", other: "null", admin: "allow" },
+  },
+  {
+    name: "Query.post (published)",
+    query: "query($id: ID!) { post(id: $id) { title author { username } } }",
+    variables: (f) => ({ id: f.alicePublishedPostId }),
+    path: ["post"],
+    expect: everyone,
+  },
+  {
+    name: "Review.author.email (someone else's contact details through a relation)",
+    query: "{ products(first: 1, sort: RATING) { edges { node { reviews(first: 1) { edges { node { author { email } } } } } } } }",
+    path: ["products", "edges", 0, "node", "reviews", "edges", 0, "node", "author", "email"],
+    expect: { anonymous: "UNAUTHENTICATED", owner: "FORBIDDEN", other: "FORBIDDEN", admin: "allow" },
+  },
+  { name: "Query.me", query: "{ me { username } }", path: ["me"], expect: { ...everyone, anonymous: "null" } },
+];
+
+const valueAt = (data: unknown, path: (string | number)[]) =>
+  path.reduce<unknown>((value, key) => (value == null ? value : (value as Record<string | number, unknown>)[key]), data);
+
+for (const backend of backends) {
+  describe.skipIf(backend.skip)(`authorization matrix (${backend.name})`, () => {
+    let gw: TestGateway;
+    let fixtures: Fixtures;
+    beforeAll(async () => {
+      gw = await startTestGateway(backend.kind);
+      const { alice, bob } = gw.users;
+      const [aliceOrder, bobDraft, alicePost] = await Promise.all([
+        gw.db.prisma.order.findFirstOrThrow({ where: { userId: alice.id } }),
+        gw.db.prisma.post.findFirstOrThrow({ where: { authorId: bob.id, status: "DRAFT" } }),
+        gw.db.prisma.post.findFirstOrThrow({ where: { authorId: alice.id, status: "PUBLISHED" } }),
+      ]);
+      fixtures = { aliceOrderId: aliceOrder.id, bobDraftPostId: bobDraft.id, alicePublishedPostId: alicePost.id };
+    });
+    afterAll(() => gw?.close());
+
+    const callerFor = (caller: Caller, owner: "alice" | "bob") => {
+      const { alice, bob, admin } = gw.users;
+      const [ownerUser, otherUser] = owner === "alice" ? [alice, bob] : [bob, alice];
+      return { anonymous: undefined, owner: ownerUser, other: otherUser, admin }[caller];
+    };
+
+    for (const row of matrix) {
+      for (const caller of ["anonymous", "owner", "other", "admin"] as const) {
+        const expected = row.expect[caller];
+        it(`${row.name} as ${caller}: ${expected}`, async () => {
+          const as = callerFor(caller, row.owner ?? "alice");
+          const response = await gw.graphql(row.query, { variables: row.variables?.(fixtures), as });
+          const value = valueAt(response.data, row.path);
+          const errorHere = response.errors?.find((error) => JSON.stringify(error.path) === JSON.stringify(row.path));
+          if (expected === "allow") {
+            expect(response.errors).toBeUndefined();
+            expect(value).not.toBeNull();
+            expect(value).not.toBeUndefined();
+          } else if (expected === "null") {
+            expect(response.errors).toBeUndefined();
+            expect(value).toBeNull();
+          } else {
+            expect(errorHere?.extensions.code).toBe(expected);
+            expect(value ?? null).toBeNull();
+          }
+        });
+      }
+    }
+
+    it("lists only published posts to others, and a user's own drafts to them", async () => {
+      const drafts = "{ posts(first: 100, filter: { status: DRAFT }) { totalCount edges { node { author { username } } } } }";
+      type Drafts = { posts: { totalCount: number; edges: { node: { author: { username: string } } }[] } };
+      const asBob = await gw.graphql<Drafts>(drafts, { as: gw.users.bob });
+      const authors = asBob.data?.posts.edges.map((edge) => edge.node.author.username) ?? [];
+      expect(authors.length).toBeGreaterThan(0); // the seed gives bob a draft
+      expect(new Set(authors)).toEqual(new Set(["bob"]));
+      expect(asBob.data?.posts.totalCount).toBe(authors.length); // the count cannot leak others' drafts
+      const anonymous = await gw.graphql<Drafts>(drafts);
+      expect(anonymous.data?.posts.totalCount).toBe(0);
+      const admin = await gw.graphql<Drafts>(drafts, { as: gw.users.admin });
+      expect(admin.data?.posts.totalCount).toBeGreaterThan(authors.length);
+    });
+  });
+}

@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../../src/config/index.js";
+
+const failure = (env: Record<string, string>) => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+};
+
+describe("loadConfig", () => {
+  it("defaults everything for a bare development machine: embedded database, migrated and seeded", () => {
+    const config = loadConfig({});
+    expect(config.env).toBe("development");
+    expect(config.http).toMatchObject({ host: "127.0.0.1", port: 4000 });
+    expect(config.database).toMatchObject({ url: undefined, pgliteDir: ".data/pglite", migrateOnStart: true, seedOnStart: true });
+    expect(config.dataloaderBatch).toBe(true);
+    expect(Object.isFrozen(config.database)).toBe(true);
+  });
+
+  it("does not migrate or seed a real server unless told to", () => {
+    const config = loadConfig({ DATABASE_URL: "postgresql://db.internal/app" });
+    expect(config.database).toMatchObject({ migrateOnStart: false, seedOnStart: false });
+    expect(loadConfig({ DATABASE_URL: "postgres://x/y", DATABASE_MIGRATE_ON_START: "true" }).database.migrateOnStart).toBe(true);
+  });
+
+  it("names every bad variable in one error", () => {
+    const error = failure({ PORT: "eighty", DATABASE_URL: "mysql://x", LOG_LEVEL: "loud", DATALOADER_BATCH: "maybe" });
+    expect(error.problems.map((problem) => problem.split(":")[0]).sort()).toEqual([
+      "DATABASE_URL",
+      "DATALOADER_BATCH",
+      "LOG_LEVEL",
+      "PORT",
+    ]);
+    expect(error.message).toContain("must be a postgresql:// connection URL");
+  });
+
+  it("treats an empty variable as unset", () => {
+    expect(loadConfig({ PORT: "", DATABASE_URL: "" }).http.port).toBe(4000);
+  });
+
+  it("refuses to start production without a signing key, and listens on all interfaces there", () => {
+    expect(failure({ NODE_ENV: "production" }).problems).toEqual([
+      "JWT_PRIVATE_KEY: required in production (an Ed25519 key in PKCS#8 PEM form)",
+    ]);
+    const key = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIA==\n-----END PRIVATE KEY-----";
+    expect(loadConfig({ NODE_ENV: "production", JWT_PRIVATE_KEY: key }).http.host).toBe("0.0.0.0");
+  });
+});
