@@ -227,6 +227,16 @@ for (const backend of backends) {
       });
     });
 
+    it("seeds once when two callers race on an empty database", async () => {
+      await second.truncateAll();
+      const results = await Promise.all([
+        seedDatabase(second.prisma, { scale: SCALE }),
+        seedDatabase(second.prisma, { scale: SCALE }),
+      ]);
+      expect(results.map((r) => r.seeded).sort()).toEqual([false, true]);
+      expect(await second.prisma.user.count()).toBe(firstSummary.counts.users);
+    });
+
     it("rejects a scale that is not a positive number", async () => {
       await expect(seedDatabase(prisma, { scale: 0 })).rejects.toThrow(RangeError);
       await expect(seedDatabase(prisma, { scale: Number.NaN })).rejects.toThrow(RangeError);

@@ -34,8 +34,9 @@ const inCategoryTree = (categoryColumn: Prisma.Sql, categoryId: Prisma.Sql) => P
 function listConditions(query: ProductListQuery): Prisma.Sql {
   const conditions = [
     Prisma.sql`p."deletedAt" IS NULL`,
-    // Sent as text[] then cast: PGlite's adapter cannot serialise a parameter typed as an enum array.
-    Prisma.sql`p.status = ANY(${query.statuses as ProductStatus[]}::text[]::"ProductStatus"[])`,
+    // Equality (not `= ANY(array)`) for the usual single status, so PostgreSQL walks the
+    // (status, sort column, id) index and stops after one page instead of sorting every active product.
+    Prisma.sql`p.status IN (${Prisma.join(query.statuses.map((status) => Prisma.sql`${status}::"ProductStatus"`))})`,
   ];
   if (query.categoryId !== undefined) {
     conditions.push(inCategoryTree(Prisma.raw('p."categoryId"'), Prisma.sql`${query.categoryId}::uuid`));

@@ -3,6 +3,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import {
+  ColumnTypeEnum,
   DriverAdapterError,
   type SqlDriverAdapter,
   type SqlMigrationAwareDriverAdapterFactory,
@@ -122,20 +123,34 @@ const TEXT_OID = 25;
 /**
  * The engine introspects the shadow database through catalog columns of PostgreSQL's one-byte `"char"`
  * type (pg_attribute.attgenerated, pg_constraint.contype, ...), which adapter-pg 7.10 rejects as an
- * unsupported column type. pg already returns them as strings, so relabelling them as text is enough.
+ * unsupported column type (the PGlite adapter maps them to Character). pg already parses them as strings:
+ * relabel them as text for adapter-pg, then report them to the engine as Character, which it insists on.
  */
-function readCharAsText(pool: pg.Pool): void {
+function withCharColumns(adapter: PrismaPgAdapter): PrismaPgAdapter {
+  const pool = adapter.underlyingDriver();
+  // Keyed by the rows array, which adapter-pg passes through unchanged: safe with concurrent queries.
+  const charColumns = new WeakMap<unknown[], number[]>();
   const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<pg.QueryResult>;
   pool.query = (async (...args: unknown[]) => {
     const result = await query(...args);
-    for (const field of result.fields ?? []) if (field.dataTypeID === CHAR_OID) field.dataTypeID = TEXT_OID;
+    const indexes = (result.fields ?? []).flatMap((field, i) => (field.dataTypeID === CHAR_OID ? [i] : []));
+    for (const i of indexes) (result.fields[i] as pg.FieldDef).dataTypeID = TEXT_OID;
+    if (indexes.length > 0) charColumns.set(result.rows, indexes);
     return result;
   }) as typeof pool.query;
+  const queryRaw = adapter.queryRaw.bind(adapter);
+  adapter.queryRaw = async (sqlQuery) => {
+    const resultSet = await queryRaw(sqlQuery);
+    for (const i of charColumns.get(resultSet.rows) ?? []) resultSet.columnTypes[i] = ColumnTypeEnum.Character;
+    return resultSet;
+  };
+  return adapter;
 }
 
-function withPgScripts(adapter: PrismaPgAdapter): SqlDriverAdapter {
+function withPgScripts(adapter: PrismaPgAdapter): PrismaPgAdapter {
   const pool = adapter.underlyingDriver();
-  return withWholeScripts(adapter, (script) => pool.query(script));
+  withWholeScripts(adapter, (script) => pool.query(script));
+  return adapter;
 }
 
 function withDatabase(options: pg.PoolConfig, database: string): pg.PoolConfig {
@@ -166,8 +181,7 @@ async function connectPgShadow(pool: pg.Pool): Promise<SqlDriverAdapter> {
     await drop();
     throw error;
   }
-  readCharAsText(shadowPool);
-  return withDispose(withPgScripts(await new PrismaPg(shadowPool).connect()), drop);
+  return withDispose(withPgScripts(withCharColumns(await new PrismaPg(shadowPool).connect())), drop);
 }
 
 /** A PostgreSQL server through `pg`, on a pool the caller owns (and ends). */

@@ -9,6 +9,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   bindMigrationAwareSqlAdapterFactory,
+  type ErrorRegistry,
   type SqlMigrationAwareDriverAdapterFactory,
 } from "@prisma/driver-adapter-utils";
 import type * as Engine from "@prisma/schema-engine-wasm/schema_engine_bg";
@@ -73,14 +74,14 @@ function loadEngineModule(): Promise<EngineModule> {
   return engineModule;
 }
 
-/** Engine errors arrive as plain objects (`{ message, error_code, ... }`); turn them into real Errors. */
-function toError(error: unknown): Error {
-  if (error instanceof Error) return error;
-  if (typeof error === "object" && error !== null && "message" in error) {
-    const { message, error_code: code } = error as { message: unknown; error_code?: unknown };
-    return new Error(code ? `${String(code)}: ${String(message)}` : String(message), { cause: error });
-  }
-  return new Error(String(error));
+/**
+ * A JavaScript error thrown by an adapter reaches us only as "External error id#N"; the error itself waits
+ * in the bound factory's registry under that id.
+ */
+function toError(error: unknown, registry: ErrorRegistry): unknown {
+  const id = error instanceof Error ? /External error id#(\d+)/.exec(error.message)?.[1] : undefined;
+  const original = id === undefined ? undefined : registry.consumeError(Number(id))?.error;
+  return original ?? error;
 }
 
 async function withEngine<T>(
@@ -96,11 +97,11 @@ async function withEngine<T>(
   const bound = bindMigrationAwareSqlAdapterFactory(adapterFactory);
   // The engine's tracing lines are noise for callers; failures come back as rejected promises instead.
   const engine = await SchemaEngine.new({ datamodels }, () => {}, bound).catch((error: unknown) => {
-    throw toError(error);
+    throw toError(error, bound.errorRegistry);
   });
   try {
     return await run(engine).catch((error: unknown) => {
-      throw toError(error);
+      throw toError(error, bound.errorRegistry);
     });
   } finally {
     engine.free();
