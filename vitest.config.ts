@@ -11,6 +11,7 @@ export default defineConfig({
   },
   test: {
     include: ["tests/**/*.test.ts"],
+    reporters: ["default", "./tests/helpers/summary-reporter.ts"],
     setupFiles: ["reflect-metadata"],
     pool: "forks",
     testTimeout: 30_000,

@@ -32,7 +32,14 @@ export const nestedProductsQuery = `query Nested {
   }
 }`;
 
-type Result = { mode: string; requestsPerSecond: number; p50: number; p99: number; statementsPerRequest: number; errors: number };
+type Result = {
+  mode: string;
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  statementsPerRequest: number;
+  errors: number;
+};
 
 async function withDatabase<T>(run: (db: Awaited<ReturnType<typeof openDatabase>>, count: () => number) => Promise<T>) {
   let statements = 0;
@@ -75,7 +82,12 @@ async function measure(
   mode: string,
   batch: boolean,
 ): Promise<Result> {
-  const config = loadConfig({ NODE_ENV: "production", LOG_LEVEL: "warn", DATALOADER_BATCH: String(batch), JWT_PRIVATE_KEY: benchKey });
+  const config = loadConfig({
+    NODE_ENV: "production",
+    LOG_LEVEL: "warn",
+    DATALOADER_BATCH: String(batch),
+    JWT_PRIVATE_KEY: benchKey,
+  });
   const gateway = await buildServer(config, { db, logger: createLogger("warn") });
   const address = await gateway.app.listen({ host: "127.0.0.1", port: 0 });
   const request = {

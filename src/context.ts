@@ -1,3 +1,4 @@
+import type { FastifyBaseLogger } from "fastify";
 import type { PrismaClient } from "./generated/prisma/client.js";
 import { createAddressLoaders } from "./modules/address/index.js";
 import { createCategoryLoaders } from "./modules/category/index.js";
@@ -8,7 +9,6 @@ import { createReviewLoaders } from "./modules/review/index.js";
 import { createUserLoaders } from "./modules/user/index.js";
 import type { Viewer } from "./platform/auth/tokens.js";
 import type { LoaderDeps } from "./platform/loaders/index.js";
-import type { FastifyBaseLogger } from "fastify";
 import type { RequestTrace } from "./platform/plugins/error-masking.js";
 
 /** Every module's loaders, made fresh for each request so no cached row outlives it or crosses callers. */

@@ -1,4 +1,4 @@
-import { ConfigError, type Config, loadConfig } from "./config/index.js";
+import { type Config, ConfigError, loadConfig } from "./config/index.js";
 import { openDatabase } from "./platform/db/database.js";
 import { seedDatabase } from "./platform/db/seed.js";
 import { createLogger } from "./platform/logger/index.js";
@@ -15,17 +15,22 @@ async function main() {
   }
   const logger = createLogger(config.log.level);
 
-  const db = await openDatabase(
-    { url: config.database.url, pgliteDir: config.database.url ? undefined : config.database.pgliteDir, poolSize: config.database.poolSize },
-  );
+  const db = await openDatabase({
+    url: config.database.url,
+    pgliteDir: config.database.url ? undefined : config.database.pgliteDir,
+    poolSize: config.database.poolSize,
+  });
   logger.info(
     { database: db.kind, ...(db.kind === "pglite" ? { dir: config.database.pgliteDir } : {}) },
-    db.kind === "pglite" ? "using the embedded PostgreSQL (PGlite); set DATABASE_URL for a server" : "using PostgreSQL server",
+    db.kind === "pglite"
+      ? "using the embedded PostgreSQL (PGlite); set DATABASE_URL for a server"
+      : "using PostgreSQL server",
   );
   if (config.database.migrateOnStart) await db.migrate();
   if (config.database.seedOnStart) {
+    // A no-op once the database has users, so restarts keep whatever the demo user changed.
     const summary = await seedDatabase(db.prisma, { scale: config.database.seedScale, log: (msg) => logger.info(msg) });
-    if (summary) logger.info({ summary }, "seeded demo data");
+    if (summary.seeded) logger.info({ counts: summary.counts, durationMs: summary.durationMs }, "seeded demo data");
   }
 
   const gateway = await buildServer(config, { db, logger });

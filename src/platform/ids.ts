@@ -7,6 +7,7 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
  * batch it joined. So it is refused at the edge, naming the argument.
  */
 export function parseId(value: string, argument: string): string {
-  if (!uuidPattern.test(value)) throw badUserInput(`\`${argument}\` is not a valid id: "${value.slice(0, 64)}".`, argument);
+  if (!uuidPattern.test(value))
+    throw badUserInput(`\`${argument}\` is not a valid id: "${value.slice(0, 64)}".`, argument);
   return value.toLowerCase();
 }

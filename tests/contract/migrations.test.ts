@@ -2,15 +2,22 @@
 // schema.prisma describes, apply cleanly on both backends, and carry the SQL Prisma cannot express
 // (the full-text search column, CHECK constraints).
 import { existsSync } from "node:fs";
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pgAdapterFactory, pgliteAdapterFactory } from "../../src/platform/db/adapters.js";
 import { applyMigrations, defaultSchemaPaths, diffMigrationsToSchema } from "../../src/platform/db/schema-engine.js";
-import { backends, createTestDatabase, postgresSkipReason, postgresUrl, type TestDatabase } from "../helpers/database.js";
+import {
+  backends,
+  createTestDatabase,
+  postgresSkipReason,
+  postgresUrl,
+  type TestDatabase,
+} from "../helpers/database.js";
 
 async function migrationNames(): Promise<string[]> {
   const entries = await readdir(defaultSchemaPaths.migrations, { withFileTypes: true });
@@ -27,6 +34,31 @@ async function scratchCopy(): Promise<{ schema: string; migrations: string; disp
   await cp(defaultSchemaPaths.schema, paths.schema);
   await cp(defaultSchemaPaths.migrations, paths.migrations, { recursive: true });
   return { ...paths, dispose: () => rm(dir, { recursive: true, force: true }) };
+}
+
+type RunQuery = (sql: string) => Promise<unknown[]>;
+
+/** Applies the migrations plus one that fails halfway, and checks that its first half was rolled back. */
+async function expectFailingMigrationContained(adapterFactory: SqlMigrationAwareDriverAdapterFactory, query: RunQuery) {
+  const copy = await scratchCopy();
+  try {
+    const broken = path.join(copy.migrations, "99990101000000_broken");
+    await mkdir(broken);
+    await writeFile(
+      path.join(broken, "migration.sql"),
+      'CREATE TABLE "half_done" ("id" INTEGER);\nSELECT "missing" FROM "no_such_table";\n',
+    );
+    await expect(applyMigrations(adapterFactory, copy.migrations)).rejects.toThrow(/99990101000000_broken/);
+    expect(await query(`SELECT to_regclass('half_done')::text AS t`)).toEqual([{ t: null }]);
+    expect(
+      await query(`SELECT migration_name, finished_at IS NOT NULL AS finished FROM _prisma_migrations ORDER BY 1`),
+    ).toEqual([
+      ...(await migrationNames()).map((name) => ({ migration_name: name, finished: true })),
+      { migration_name: "99990101000000_broken", finished: false },
+    ]);
+  } finally {
+    await copy.dispose();
+  }
 }
 
 describe("prisma/migrations", () => {
@@ -60,25 +92,14 @@ describe("prisma/migrations", () => {
   });
 
   it("a failing migration is neither applied in part nor recorded as applied", async () => {
-    const copy = await scratchCopy();
     const client = await PGlite.create();
     try {
-      const broken = path.join(copy.migrations, "99990101000000_broken");
-      await cp(path.join(copy.migrations, (await migrationNames())[0] ?? ""), broken, { recursive: true });
-      await writeFile(
-        path.join(broken, "migration.sql"),
-        'CREATE TABLE "half_done" ("id" INTEGER);\nSELECT "missing" FROM "no_such_table";\n',
+      await expectFailingMigrationContained(
+        pgliteAdapterFactory(client),
+        async (sql) => (await client.query(sql)).rows,
       );
-      await expect(applyMigrations(pgliteAdapterFactory(client), copy.migrations)).rejects.toThrow(/99990101000000_broken/);
-      const halfDone = await client.query<{ t: string | null }>(`SELECT to_regclass('half_done')::text AS t`);
-      expect(halfDone.rows[0]?.t).toBeNull();
-      const record = await client.query<{ finished: boolean }>(
-        `SELECT finished_at IS NOT NULL AS finished FROM _prisma_migrations WHERE migration_name = '99990101000000_broken'`,
-      );
-      expect(record.rows).toEqual([{ finished: false }]);
     } finally {
       await client.close();
-      await copy.dispose();
     }
   });
 
@@ -87,6 +108,24 @@ describe("prisma/migrations", () => {
     () => {
       // PGlite is a newer PostgreSQL; this catches catalog output (e.g. the generated column's
       // expression) that differs on the server version deployed.
+      it("a failing migration is neither applied in part nor recorded as applied", async () => {
+        const name = `gw_test_broken_${process.pid}`;
+        const admin = new pg.Client({ connectionString: postgresUrl });
+        await admin.connect();
+        await admin.query(`DROP DATABASE IF EXISTS "${name}"`);
+        await admin.query(`CREATE DATABASE "${name}"`);
+        const url = new URL(postgresUrl ?? "");
+        url.pathname = `/${name}`;
+        const pool = new pg.Pool({ connectionString: url.toString(), max: 2 });
+        try {
+          await expectFailingMigrationContained(pgAdapterFactory(pool), async (sql) => (await pool.query(sql)).rows);
+        } finally {
+          await pool.end();
+          await admin.query(`DROP DATABASE IF EXISTS "${name}"`);
+          await admin.end();
+        }
+      });
+
       it("no drift with PostgreSQL itself as the shadow database, and a change is noticed", async () => {
         const pool = new pg.Pool({ connectionString: postgresUrl, max: 2 });
         const copy = await scratchCopy();
@@ -94,7 +133,10 @@ describe("prisma/migrations", () => {
           const shadow = pgAdapterFactory(pool);
           expect(await diffMigrationsToSchema({ shadow })).toBe("");
           const schema = await readFile(copy.schema, "utf8");
-          await writeFile(copy.schema, schema.replace(/^model EmailOutbox \{$/m, "model EmailOutbox {\n  attempts Int?"));
+          await writeFile(
+            copy.schema,
+            schema.replace(/^model EmailOutbox \{$/m, "model EmailOutbox {\n  attempts Int?"),
+          );
           expect(await diffMigrationsToSchema({ shadow, paths: copy })).toContain('"attempts" INTEGER');
         } finally {
           await copy.dispose();
@@ -141,6 +183,57 @@ for (const backend of backends) {
       );
     });
 
+    // Not migrations, but the database layer every other test stands on: the statement counter (onQuery)
+    // and the single-connection PGlite under concurrent use.
+    describe("database layer", () => {
+      it("reports every statement sent, transaction boundaries included", async () => {
+        db.statements.reset();
+        await db.prisma.category.count();
+        expect(db.statements.count).toBe(1);
+
+        db.statements.reset();
+        await db.prisma.$transaction(async (tx) => {
+          await tx.category.count();
+          await tx.product.count();
+        });
+        expect(db.statements.statements[0]).toBe("BEGIN");
+        expect(db.statements.statements.at(-1)).toBe("COMMIT");
+        expect(db.statements.count).toBe(4);
+
+        db.statements.reset();
+        await db.prisma.$transaction([db.prisma.category.count(), db.prisma.product.count()]);
+        expect(db.statements.count).toBe(4);
+
+        db.statements.reset();
+        await expect(
+          db.prisma.$transaction(async (tx) => {
+            await tx.category.count();
+            throw new Error("roll back");
+          }),
+        ).rejects.toThrow("roll back");
+        expect(db.statements.statements).toEqual(["BEGIN", expect.stringContaining("SELECT"), "ROLLBACK"]);
+      });
+
+      it("serves concurrent queries with a transaction interleaved", async () => {
+        const slug = `concurrent-${backend.kind}`;
+        const results = await Promise.all([
+          ...Array.from({ length: 20 }, (_, i) =>
+            i % 2 === 0 ? db.prisma.category.count() : db.prisma.$queryRaw<{ i: number }[]>`SELECT ${i}::int AS i`,
+          ),
+          db.prisma.$transaction(async (tx) => {
+            const category = await tx.category.create({ data: { name: "Concurrent", slug, path: "/" } });
+            await new Promise((resolve) => setTimeout(resolve, 20));
+            return tx.category.update({ where: { id: category.id }, data: { name: "Concurrent, renamed" } });
+          }),
+        ]);
+        expect(results).toHaveLength(21);
+        expect(results[1]).toEqual([{ i: 1 }]);
+        const category = await db.prisma.category.findUniqueOrThrow({ where: { slug } });
+        expect(category.name).toBe("Concurrent, renamed");
+        await db.prisma.category.delete({ where: { slug } });
+      });
+    });
+
     describe("with a product", () => {
       let categoryId: string;
       let productId: string;
@@ -183,9 +276,9 @@ for (const backend of backends) {
       });
 
       it("rejects a negative price or stock", async () => {
-        await expect(
-          db.prisma.product.update({ where: { id: productId }, data: { priceCents: -1 } }),
-        ).rejects.toThrow(/products_priceCents_check/);
+        await expect(db.prisma.product.update({ where: { id: productId }, data: { priceCents: -1 } })).rejects.toThrow(
+          /products_priceCents_check/,
+        );
         await expect(db.prisma.product.update({ where: { id: productId }, data: { stock: -1 } })).rejects.toThrow(
           /products_stock_check/,
         );

@@ -103,10 +103,14 @@ export async function createTestDatabase(kind: BackendKind, options: TestDatabas
     // The prefix lets leftovers of killed runs be found: SELECT datname FROM pg_database WHERE datname LIKE 'gw_test_%'.
     const name = `gw_test_${process.pid}_${randomUUID().slice(0, 8)}`;
     await withAdminClient(adminUrl, (client) => client.query(`CREATE DATABASE "${name}"`));
+    // A plain DROP first: it waits for the closed pool's connections to finish closing, whereas FORCE would
+    // kill them mid-close and pg would raise an uncaught error. FORCE only if a test leaked a connection.
     dropDatabase = () =>
-      withAdminClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(
-        () => {},
-      );
+      withAdminClient(adminUrl, async (client) => {
+        await client
+          .query(`DROP DATABASE IF EXISTS "${name}"`)
+          .catch(() => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+      });
     const url = new URL(postgresUrl);
     url.pathname = `/${name}`;
     try {

@@ -10,7 +10,9 @@ describe("access tokens", () => {
   let gw: TestGateway;
 
   beforeAll(async () => {
-    gw = await startTestGateway("pglite", { env: { JWT_PRIVATE_KEY: pem, JWT_ISSUER: "gw-test", JWT_AUDIENCE: "gw-clients" } });
+    gw = await startTestGateway("pglite", {
+      env: { JWT_PRIVATE_KEY: pem, JWT_ISSUER: "gw-test", JWT_AUDIENCE: "gw-clients" },
+    });
   });
   afterAll(() => gw?.close());
 
@@ -27,7 +29,10 @@ describe("access tokens", () => {
       .setExpirationTime(overrides.expiresIn ?? "5m")
       .sign(await importPKCS8(overrides.key ?? pem, "EdDSA"));
 
-  const meWith = (token: string) => gw.graphql<{ me: { username: string } | null }>("{ me { username } }", { headers: { authorization: `Bearer ${token}` } });
+  const meWith = (token: string) =>
+    gw.graphql<{ me: { username: string } | null }>("{ me { username } }", {
+      headers: { authorization: `Bearer ${token}` },
+    });
 
   it("accepts a token signed with the configured key for this issuer and audience", async () => {
     const response = await meWith(await mint());

@@ -36,7 +36,12 @@ const adminOnly: Record<Caller, Outcome> = {
 };
 
 const matrix: Row[] = [
-  { name: "Query.products (active)", query: "{ products(first: 1) { totalCount } }", path: ["products"], expect: everyone },
+  {
+    name: "Query.products (active)",
+    query: "{ products(first: 1) { totalCount } }",
+    path: ["products"],
+    expect: everyone,
+  },
   {
     name: "Query.products (drafts)",
     query: "{ products(first: 1, filter: { status: [DRAFT] }) { totalCount } }",
@@ -45,9 +50,24 @@ const matrix: Row[] = [
   },
   { name: "Query.categories", query: "{ categories { name } }", path: ["categories"], expect: everyone },
   { name: "Query.users", query: "{ users(first: 1) { totalCount } }", path: ["users"], expect: adminOnly },
-  { name: "User public profile", query: '{ user(username: "alice") { name } }', path: ["user", "name"], expect: everyone },
-  { name: "User.email", query: '{ user(username: "alice") { email } }', path: ["user", "email"], expect: onlyOwnerAndAdmin },
-  { name: "User.role", query: '{ user(username: "alice") { role } }', path: ["user", "role"], expect: onlyOwnerAndAdmin },
+  {
+    name: "User public profile",
+    query: '{ user(username: "alice") { name } }',
+    path: ["user", "name"],
+    expect: everyone,
+  },
+  {
+    name: "User.email",
+    query: '{ user(username: "alice") { email } }',
+    path: ["user", "email"],
+    expect: onlyOwnerAndAdmin,
+  },
+  {
+    name: "User.role",
+    query: '{ user(username: "alice") { role } }',
+    path: ["user", "role"],
+    expect: onlyOwnerAndAdmin,
+  },
   {
     name: "User.addresses",
     query: '{ user(username: "alice") { addresses { city } } }',
@@ -85,7 +105,8 @@ const matrix: Row[] = [
   },
   {
     name: "Review.author.email (someone else's contact details through a relation)",
-    query: "{ products(first: 1, sort: RATING) { edges { node { reviews(first: 1) { edges { node { author { email } } } } } } } }",
+    query:
+      "{ products(first: 1, sort: RATING) { edges { node { reviews(first: 1) { edges { node { author { email } } } } } } } }",
     path: ["products", "edges", 0, "node", "reviews", "edges", 0, "node", "author", "email"],
     expect: { anonymous: "UNAUTHENTICATED", owner: "FORBIDDEN", other: "FORBIDDEN", admin: "allow" },
   },
@@ -93,7 +114,10 @@ const matrix: Row[] = [
 ];
 
 const valueAt = (data: unknown, path: (string | number)[]) =>
-  path.reduce<unknown>((value, key) => (value == null ? value : (value as Record<string | number, unknown>)[key]), data);
+  path.reduce<unknown>(
+    (value, key) => (value == null ? value : (value as Record<string | number, unknown>)[key]),
+    data,
+  );
 
 for (const backend of backends) {
   describe.skipIf(backend.skip)(`authorization matrix (${backend.name})`, () => {
@@ -141,7 +165,8 @@ for (const backend of backends) {
     }
 
     it("lists only published posts to others, and a user's own drafts to them", async () => {
-      const drafts = "{ posts(first: 100, filter: { status: DRAFT }) { totalCount edges { node { author { username } } } } }";
+      const drafts =
+        "{ posts(first: 100, filter: { status: DRAFT }) { totalCount edges { node { author { username } } } } }";
       type Drafts = { posts: { totalCount: number; edges: { node: { author: { username: string } } }[] } };
       const asBob = await gw.graphql<Drafts>(drafts, { as: gw.users.bob });
       const authors = asBob.data?.posts.edges.map((edge) => edge.node.author.username) ?? [];

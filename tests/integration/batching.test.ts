@@ -9,7 +9,9 @@ const nestedProducts = `query Nested($first: Int!) {
 }`;
 
 type Nested = {
-  products: { edges: { node: { category: { name: string }; reviews: { edges: { node: { author: { name: string } } }[] } } }[] };
+  products: {
+    edges: { node: { category: { name: string }; reviews: { edges: { node: { author: { name: string } } }[] } } }[];
+  };
 };
 
 for (const backend of backends) {
@@ -24,7 +26,11 @@ for (const backend of backends) {
       gw.db.statements.reset();
       const response = await gw.graphql<Nested>(nestedProducts, { variables: { first } });
       expect(response.errors).toBeUndefined();
-      return { count: gw.db.statements.count, data: response.data as Nested, statements: [...gw.db.statements.statements] };
+      return {
+        count: gw.db.statements.count,
+        data: response.data as Nested,
+        statements: [...gw.db.statements.statements],
+      };
     };
 
     it("answers the nested products query in four statements, one per level, whatever `first` is", async () => {

@@ -8,7 +8,14 @@ type Connection<T> = {
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
   edges: Edge<T>[];
 };
-type ProductNode = { id: string; name: string; priceCents: number; averageRating: number; createdAt: string; category: { id: string } };
+type ProductNode = {
+  id: string;
+  name: string;
+  priceCents: number;
+  averageRating: number;
+  createdAt: string;
+  category: { id: string };
+};
 
 const productsQuery = `query Products($first: Int, $after: String, $last: Int, $before: String, $filter: ProductFilter, $sort: ProductSort) {
   products(first: $first, after: $after, last: $last, before: $before, filter: $filter, sort: $sort) {
@@ -98,7 +105,9 @@ for (const backend of backends) {
       const page = await products({ first: 100, filter: { minPriceCents: 2000, maxPriceCents: 5000 } });
       expect(page.edges.length).toBeGreaterThan(0);
       expect(page.edges.every((edge) => edge.node.priceCents >= 2000 && edge.node.priceCents <= 5000)).toBe(true);
-      const inverted = await gw.graphql(productsQuery, { variables: { filter: { minPriceCents: 9, maxPriceCents: 1 } } });
+      const inverted = await gw.graphql(productsQuery, {
+        variables: { filter: { minPriceCents: 9, maxPriceCents: 1 } },
+      });
       expect(inverted.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "filter.minPriceCents" });
     });
 
@@ -121,19 +130,26 @@ for (const backend of backends) {
     it("looks products up by id or slug, hiding drafts from everyone but admins", async () => {
       const active = (await visibleProducts())[0];
       const draft = await gw.db.prisma.product.findFirstOrThrow({ where: { status: "DRAFT" } });
-      const bySlug = await gw.graphql<{ product: { id: string } | null }>(`{ product(slug: "${active?.slug}") { id } }`);
+      const bySlug = await gw.graphql<{ product: { id: string } | null }>(
+        `{ product(slug: "${active?.slug}") { id } }`,
+      );
       expect(bySlug.data?.product?.id).toBe(active?.id);
       const query = `{ product(id: "${draft.id}") { id status } }`;
       expect((await gw.graphql(query)).data?.product).toBeNull();
       expect((await gw.graphql(query, { as: gw.users.alice })).data?.product).toBeNull();
-      expect((await gw.graphql(query, { as: gw.users.admin })).data?.product).toEqual({ id: draft.id, status: "DRAFT" });
+      expect((await gw.graphql(query, { as: gw.users.admin })).data?.product).toEqual({
+        id: draft.id,
+        status: "DRAFT",
+      });
       const both = await gw.graphql(`{ product(id: "${draft.id}", slug: "x") { id } }`);
       expect(both.errors?.[0]?.extensions.code).toBe("BAD_USER_INPUT");
     });
 
     it("walks the category tree both ways and counts products under a category", async () => {
       type Node = { id: string; parent: { id: string } | null; children: { id: string; parent: { id: string } }[] };
-      const response = await gw.graphql<{ categories: Node[] }>("{ categories { id parent { id } children { id parent { id } } } }");
+      const response = await gw.graphql<{ categories: Node[] }>(
+        "{ categories { id parent { id } children { id parent { id } } } }",
+      );
       const roots = response.data?.categories ?? [];
       expect(roots.length).toBeGreaterThan(0);
       for (const root of roots) {
@@ -153,7 +169,10 @@ for (const backend of backends) {
       const response = await gw.graphql<{
         me: {
           reviews: Connection<{ product: { id: string }; author: { username: string } }>;
-          orders: Connection<{ totalCents: number; items: { quantity: number; unitPriceCents: number; lineTotalCents: number; product: { id: string } }[] }>;
+          orders: Connection<{
+            totalCents: number;
+            items: { quantity: number; unitPriceCents: number; lineTotalCents: number; product: { id: string } }[];
+          }>;
         };
       }>(
         `{ me { reviews(first: 5) { edges { node { product { id } author { username } } } }
@@ -175,11 +194,16 @@ for (const backend of backends) {
       await gw.db.prisma.user.update({ where: { id: bob.id }, data: { deletedAt: new Date() } });
       try {
         expect((await gw.graphql('{ user(username: "bob") { id } }')).data?.user).toBeNull();
-        const asAdmin = await gw.graphql<{ user: { id: string } }>('{ user(username: "bob") { id } }', { as: gw.users.admin });
-        expect(asAdmin.data?.user.id).toBe(bob.id);
-        const listed = await gw.graphql<{ users: { edges: Edge<{ id: string }>[] } }>("{ users(first: 100) { edges { node { id } } } }", {
+        const asAdmin = await gw.graphql<{ user: { id: string } }>('{ user(username: "bob") { id } }', {
           as: gw.users.admin,
         });
+        expect(asAdmin.data?.user.id).toBe(bob.id);
+        const listed = await gw.graphql<{ users: { edges: Edge<{ id: string }>[] } }>(
+          "{ users(first: 100) { edges { node { id } } } }",
+          {
+            as: gw.users.admin,
+          },
+        );
         expect(listed.data?.users.edges.map((edge) => edge.node.id)).not.toContain(bob.id);
       } finally {
         await gw.db.prisma.user.update({ where: { id: bob.id }, data: { deletedAt: null } });

@@ -29,7 +29,9 @@ describe("HTTP server", () => {
   });
 
   it("logs one line per request with request id, operation, status and duration", async () => {
-    const response = await gw.graphql("query TreeForTest { categories { id } }", { headers: { "x-request-id": "log-line-1" } });
+    const response = await gw.graphql("query TreeForTest { categories { id } }", {
+      headers: { "x-request-id": "log-line-1" },
+    });
     expect(response.status).toBe(200);
     const lines = gw.logs.filter((line) => line.requestId === "log-line-1");
     expect(lines).toHaveLength(1);
@@ -82,7 +84,9 @@ describe("HTTP server", () => {
   // Last: it closes the database under the running server.
   it("masks unexpected errors, giving the client a request id the log also has", async () => {
     await gw.db.close();
-    const response = await gw.graphql('{ product(slug: "anything") { name } }', { headers: { "x-request-id": "boom-1" } });
+    const response = await gw.graphql('{ product(slug: "anything") { name } }', {
+      headers: { "x-request-id": "boom-1" },
+    });
     const error = response.errors?.[0];
     expect(error?.message).toBe("Internal server error. Quote the request id when reporting it.");
     expect(error?.extensions).toEqual({ code: "INTERNAL_SERVER_ERROR", requestId: "boom-1" });

@@ -16,7 +16,12 @@ describe("loadConfig", () => {
     const config = loadConfig({});
     expect(config.env).toBe("development");
     expect(config.http).toMatchObject({ host: "127.0.0.1", port: 4000 });
-    expect(config.database).toMatchObject({ url: undefined, pgliteDir: ".data/pglite", migrateOnStart: true, seedOnStart: true });
+    expect(config.database).toMatchObject({
+      url: undefined,
+      pgliteDir: ".data/pglite",
+      migrateOnStart: true,
+      seedOnStart: true,
+    });
     expect(config.dataloaderBatch).toBe(true);
     expect(Object.isFrozen(config.database)).toBe(true);
   });
@@ -24,7 +29,9 @@ describe("loadConfig", () => {
   it("does not migrate or seed a real server unless told to", () => {
     const config = loadConfig({ DATABASE_URL: "postgresql://db.internal/app" });
     expect(config.database).toMatchObject({ migrateOnStart: false, seedOnStart: false });
-    expect(loadConfig({ DATABASE_URL: "postgres://x/y", DATABASE_MIGRATE_ON_START: "true" }).database.migrateOnStart).toBe(true);
+    expect(
+      loadConfig({ DATABASE_URL: "postgres://x/y", DATABASE_MIGRATE_ON_START: "true" }).database.migrateOnStart,
+    ).toBe(true);
   });
 
   it("names every bad variable in one error", () => {

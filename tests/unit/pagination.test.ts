@@ -23,7 +23,10 @@ describe("pageRequest", () => {
   });
 
   it("refuses pages above 100 and negative sizes, naming the argument", () => {
-    expect(badInput(() => pageRequest({ first: 101 }, newest))).toMatchObject({ code: "BAD_USER_INPUT", field: "first" });
+    expect(badInput(() => pageRequest({ first: 101 }, newest))).toMatchObject({
+      code: "BAD_USER_INPUT",
+      field: "first",
+    });
     expect(badInput(() => pageRequest({ last: -1 }, newest))).toMatchObject({ field: "last" });
     expect(pageRequest({ first: 100 }, newest).size).toBe(100);
   });

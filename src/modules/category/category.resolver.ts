@@ -32,7 +32,11 @@ export class CategoryResolver {
   @FieldResolver(() => ProductConnection, {
     description: "Active products in this category and all its sub-categories, newest first.",
   })
-  products(@Root() category: CategoryRow, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: RequestContext) {
+  products(
+    @Root() category: CategoryRow,
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Ctx() ctx: RequestContext,
+  ) {
     return categoryProducts(ctx, category.id, args);
   }
 }

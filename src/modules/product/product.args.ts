@@ -39,7 +39,8 @@ export class ProductFilter {
 
   @Field(() => String, {
     nullable: true,
-    description: 'Full-text search over name and description, web-search syntax: `wireless headphones -cable`, `"exact phrase"`, `a or b`.',
+    description:
+      'Full-text search over name and description, web-search syntax: `wireless headphones -cable`, `"exact phrase"`, `a or b`.',
   })
   search?: string | null;
 }

@@ -7,7 +7,9 @@ export function createProductLoaders(deps: LoaderDeps) {
   const products = productRepository(deps.prisma);
   return {
     /** Any product, whatever its status: order items and reviews must still resolve archived ones. */
-    byId: createLoader(deps, async (ids: readonly string[]) => inKeyOrder(ids, await products.findByIds(ids), (p) => p.id)),
+    byId: createLoader(deps, async (ids: readonly string[]) =>
+      inKeyOrder(ids, await products.findByIds(ids), (p) => p.id),
+    ),
     bySlug: createLoader(deps, async (slugs: readonly string[]) =>
       inKeyOrder(slugs, await products.findBySlugs(slugs), (p) => p.slug),
     ),

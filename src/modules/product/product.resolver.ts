@@ -10,7 +10,10 @@ import { Product, ProductConnection } from "./product.type.js";
 
 @Resolver(() => Product)
 export class ProductResolver {
-  @Query(() => Product, { nullable: true, description: "One product by `id` or `slug`; null when there is none to see." })
+  @Query(() => Product, {
+    nullable: true,
+    description: "One product by `id` or `slug`; null when there is none to see.",
+  })
   product(@Args(() => ProductLookupArgs) args: ProductLookupArgs, @Ctx() ctx: RequestContext) {
     return findProduct(ctx, args);
   }

@@ -1,5 +1,5 @@
-import { type Product, ProductStatus } from "../../generated/prisma/client.js";
 import type { RequestContext } from "../../context.js";
+import { type Product, ProductStatus } from "../../generated/prisma/client.js";
 import type { Viewer } from "../../platform/auth/tokens.js";
 import { badUserInput } from "../../platform/errors/index.js";
 import { parseId } from "../../platform/ids.js";

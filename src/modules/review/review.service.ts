@@ -1,6 +1,11 @@
 import type { RequestContext } from "../../context.js";
 import type { Review } from "../../generated/prisma/client.js";
-import { type ConnectionArguments, pageRequest, type SortOrder, toConnection } from "../../platform/pagination/index.js";
+import {
+  type ConnectionArguments,
+  pageRequest,
+  type SortOrder,
+  toConnection,
+} from "../../platform/pagination/index.js";
 
 const newestFirst: SortOrder<Review> = { key: "newest", field: "createdAt", direction: "desc" };
 

@@ -2,7 +2,12 @@ import type { RequestContext } from "../../context.js";
 import type { Prisma, User } from "../../generated/prisma/client.js";
 import { badUserInput } from "../../platform/errors/index.js";
 import { parseId } from "../../platform/ids.js";
-import { type ConnectionArguments, pageRequest, type SortOrder, toConnection } from "../../platform/pagination/index.js";
+import {
+  type ConnectionArguments,
+  pageRequest,
+  type SortOrder,
+  toConnection,
+} from "../../platform/pagination/index.js";
 import type { UserFilter } from "./user.args.js";
 import { userRepository } from "./user.repository.js";
 

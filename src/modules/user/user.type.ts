@@ -11,7 +11,10 @@ registerEnumType(Role, {
   },
 });
 
-@ObjectType({ description: "An account. Profile fields are public; contact details, orders and addresses only for the account itself and admins." })
+@ObjectType({
+  description:
+    "An account. Profile fields are public; contact details, orders and addresses only for the account itself and admins.",
+})
 export class User implements Pick<UserRow, "id" | "username" | "name" | "email" | "role" | "createdAt"> {
   @Field(() => ID, { description: "Stable unique id." })
   id!: string;
@@ -24,13 +27,15 @@ export class User implements Pick<UserRow, "id" | "username" | "name" | "email" 
 
   @Field(() => String, {
     nullable: true,
-    description: "E-mail address (lower-cased). Visible to the account itself and admins; null (with a FORBIDDEN error) for others.",
+    description:
+      "E-mail address (lower-cased). Visible to the account itself and admins; null (with a FORBIDDEN error) for others.",
   })
   email!: string;
 
   @Field(() => Role, {
     nullable: true,
-    description: "The account's role. Visible to the account itself and admins; null (with a FORBIDDEN error) for others.",
+    description:
+      "The account's role. Visible to the account itself and admins; null (with a FORBIDDEN error) for others.",
   })
   role!: Role;
 

@@ -1,17 +1,16 @@
-import { randomUUID } from "node:crypto";
+import { createPublicKey, randomUUID } from "node:crypto";
 import {
   type CryptoKey,
   calculateJwkThumbprint,
-  errors as joseErrors,
   exportJWK,
   generateKeyPair,
   importPKCS8,
   importSPKI,
   type JWTPayload,
+  errors as joseErrors,
   jwtVerify,
   SignJWT,
 } from "jose";
-import { createPublicKey } from "node:crypto";
 import type { Role } from "../../generated/prisma/enums.js";
 import type { Logger } from "../logger/index.js";
 
@@ -80,7 +79,10 @@ export async function createAccessTokens(settings: TokenSettings, log: Logger): 
   };
 }
 
-async function loadKeyPair(pem: string | undefined, log: Logger): Promise<{ privateKey: CryptoKey; publicKey: CryptoKey }> {
+async function loadKeyPair(
+  pem: string | undefined,
+  log: Logger,
+): Promise<{ privateKey: CryptoKey; publicKey: CryptoKey }> {
   if (pem) {
     const privateKey = await importPKCS8(pem, ALGORITHM);
     const publicPem = createPublicKey(pem).export({ type: "spki", format: "pem" }).toString();

@@ -15,8 +15,8 @@ import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 
 /**
- * Runs a migration script as one simple-protocol query. PostgreSQL then runs the whole script in one
- * implicit transaction, as the native schema engine does: a failing migration leaves nothing half-applied.
+ * Runs a migration script as one simple-protocol query, which PostgreSQL runs as one implicit transaction:
+ * a failing migration leaves nothing half-applied (tests/contract/migrations.test.ts checks it).
  * The shipped adapters get this wrong: adapter-pg splits the script on every ";" (breaking `$$` bodies and
  * string literals, and committing statement by statement); the PGlite adapter does not await `exec`, so a
  * failing migration was reported as applied.
@@ -171,7 +171,9 @@ async function connectPgShadow(pool: pg.Pool): Promise<SqlDriverAdapter> {
   const shadowPool = new pg.Pool({ ...withDatabase(pool.options, name), max: 1 });
   const drop = async () => {
     await shadowPool.end();
-    await pool.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    // Not WITH (FORCE): pool.end() resolves before its connections have closed, and killing one that is
+    // closing makes pg raise an uncaught error. A plain DROP waits (up to 5 s) for them to go.
+    await pool.query(`DROP DATABASE IF EXISTS "${name}"`);
   };
   try {
     // The engine replays every migration here: being anywhere else would be destructive.
@@ -226,6 +228,7 @@ export function instrumentAdapterFactory(
     adapter.startTransaction = async (isolationLevel) => {
       const tx: Transaction = await startTransaction(isolationLevel);
       onQuery("BEGIN");
+      if (isolationLevel) onQuery(`SET TRANSACTION ISOLATION LEVEL ${isolationLevel}`);
       if (!tx.options.usePhantomQuery) return instrumentQueryable(tx, onQuery);
       // The driver ends the transaction itself: Prisma sends no COMMIT/ROLLBACK statement to count.
       const commit = tx.commit.bind(tx);

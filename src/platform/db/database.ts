@@ -1,5 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import { PGlite } from "@electric-sql/pglite";
+import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import pg from "pg";
 import { PrismaClient } from "../../generated/prisma/client.js";
 import { instrumentAdapterFactory, pgAdapterFactory, pgliteAdapterFactory } from "./adapters.js";
@@ -36,7 +37,7 @@ export interface Database {
 
 export async function openDatabase(config: DatabaseConfig, options: DatabaseOptions = {}): Promise<Database> {
   let kind: Database["kind"];
-  let adapterFactory: ReturnType<typeof pgAdapterFactory>;
+  let adapterFactory: SqlMigrationAwareDriverAdapterFactory;
   let closeDriver: () => Promise<void>;
 
   if (config.url) {

@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import {
   bindMigrationAwareSqlAdapterFactory,
   type ErrorRegistry,
+  type SqlDriverAdapter,
   type SqlMigrationAwareDriverAdapterFactory,
 } from "@prisma/driver-adapter-utils";
 import type * as Engine from "@prisma/schema-engine-wasm/schema_engine_bg";
@@ -48,13 +49,20 @@ const LOCKFILE_CONTENT =
 const noFilters: Engine.SchemaFilter = { externalTables: [], externalEnums: [] };
 
 // The tsconfig's libs (ES2023, no DOM) carry no WebAssembly typings; this is the one call used.
-const wasm = (globalThis as unknown as {
-  WebAssembly: {
-    instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: { exports: Record<string, unknown> } }>;
-  };
-}).WebAssembly;
+const wasm = (
+  globalThis as unknown as {
+    WebAssembly: {
+      instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: { exports: Record<string, unknown> } }>;
+    };
+  }
+).WebAssembly;
 
 type EngineModule = typeof Engine;
+
+function unrefTimer(timer: unknown): unknown {
+  (timer as { unref?: () => void } | null)?.unref?.();
+  return timer;
+}
 let engineModule: Promise<EngineModule> | undefined;
 
 /**
@@ -66,7 +74,16 @@ function loadEngineModule(): Promise<EngineModule> {
     const bg = await import("@prisma/schema-engine-wasm/schema_engine_bg");
     const jsPath = createRequire(import.meta.url).resolve("@prisma/schema-engine-wasm/schema_engine_bg");
     const bytes = await readFile(path.join(path.dirname(jsPath), "schema_engine_bg.wasm"));
-    const { instance } = await wasm.instantiate(bytes, { "./schema_engine_bg.js": bg });
+    // The engine arms timers (10 s timeouts) it never clears; unref'd, they no longer hold a finished
+    // `npm run db:migrate` open for ten seconds.
+    const imports = Object.fromEntries(
+      Object.entries(bg).map(([name, fn]) =>
+        name.startsWith("__wbg_setTimeout_") && typeof fn === "function"
+          ? [name, (...args: unknown[]) => unrefTimer((fn as (...a: unknown[]) => unknown)(...args))]
+          : [name, fn],
+      ),
+    );
+    const { instance } = await wasm.instantiate(bytes, { "./schema_engine_bg.js": imports });
     bg.__wbg_set_wasm(instance.exports);
     (instance.exports.__wbindgen_start as () => void)();
     return bg;
@@ -93,8 +110,27 @@ async function withEngine<T>(
   const datamodels: [string, string][] | undefined = schemaPath
     ? [[schemaPath, await readFile(schemaPath, "utf8")]]
     : undefined;
+  // The engine disposes the shadow adapters it opens but never the main one (not even in free()), which
+  // would leave a scratch PGlite open; dispose those here, once.
+  const opened: SqlDriverAdapter[] = [];
+  const tracked: SqlMigrationAwareDriverAdapterFactory = {
+    provider: adapterFactory.provider,
+    adapterName: adapterFactory.adapterName,
+    connect: async () => {
+      const adapter = await adapterFactory.connect();
+      const dispose = adapter.dispose.bind(adapter);
+      let disposed: Promise<void> | undefined;
+      adapter.dispose = () => {
+        disposed ??= dispose();
+        return disposed;
+      };
+      opened.push(adapter);
+      return adapter;
+    },
+    connectToShadowDb: () => adapterFactory.connectToShadowDb(),
+  };
   // The engine only accepts adapters whose errors are captured in a registry (a bare adapter fails inside it).
-  const bound = bindMigrationAwareSqlAdapterFactory(adapterFactory);
+  const bound = bindMigrationAwareSqlAdapterFactory(tracked);
   // The engine's tracing lines are noise for callers; failures come back as rejected promises instead.
   const engine = await SchemaEngine.new({ datamodels }, () => {}, bound).catch((error: unknown) => {
     throw toError(error, bound.errorRegistry);
@@ -105,6 +141,7 @@ async function withEngine<T>(
     });
   } finally {
     engine.free();
+    await Promise.all(opened.map((adapter) => adapter.dispose()));
   }
 }
 
@@ -171,8 +208,8 @@ export interface DiffOptions {
 /**
  * The SQL that would bring a database built from the migrations to what schema.prisma describes:
  * `""` when they agree (the drift check), else what a new migration should contain.
- * Like Prisma's own diff, it ignores what Prisma cannot express (CHECK constraints, generated-column
- * expressions), so raw SQL added to a migration for those does not count as drift.
+ * It is Prisma's own diff: CHECK constraints are ignored, so hand-written ones are not drift; a generated
+ * column's expression is read as its default, so it must match the `dbgenerated(...)` in schema.prisma.
  */
 export async function diffMigrationsToSchema(options: DiffOptions = {}): Promise<string> {
   const paths = { ...defaultSchemaPaths, ...options.paths };

@@ -16,7 +16,11 @@ declare module "graphql" {
  * clients with their message intact; anything else is masked as INTERNAL_SERVER_ERROR.
  */
 export class ClientError extends GraphQLError {
-  constructor(code: Exclude<ErrorCode, "INTERNAL_SERVER_ERROR">, message: string, extensions: GraphQLErrorExtensions = {}) {
+  constructor(
+    code: Exclude<ErrorCode, "INTERNAL_SERVER_ERROR">,
+    message: string,
+    extensions: GraphQLErrorExtensions = {},
+  ) {
     super(message, { extensions: { ...extensions, code } });
     this.name = "ClientError";
   }

@@ -8,16 +8,25 @@ export class PageInfo {
   @Field(() => Boolean, { description: "True when items precede the first edge." })
   hasPreviousPage!: boolean;
 
-  @Field(() => String, { nullable: true, description: "Cursor of the first edge; pass it as `before` for the previous page." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Cursor of the first edge; pass it as `before` for the previous page.",
+  })
   startCursor!: string | null;
 
-  @Field(() => String, { nullable: true, description: "Cursor of the last edge; pass it as `after` for the next page." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Cursor of the last edge; pass it as `after` for the next page.",
+  })
   endCursor!: string | null;
 }
 
 @ArgsType()
 export class ConnectionArgs {
-  @Field(() => Int, { nullable: true, description: "Page size counting from the start or `after` (0–100, default 20)." })
+  @Field(() => Int, {
+    nullable: true,
+    description: "Page size counting from the start or `after` (0–100, default 20).",
+  })
   first?: number | null;
 
   @Field(() => String, { nullable: true, description: "Return items after this cursor." })
@@ -53,7 +62,9 @@ export function connectionType<Node extends object>(node: ClassType<Node>, name:
     @Field(() => PageInfo, { description: "Cursors and whether more pages exist." })
     pageInfo!: PageInfo;
 
-    @Field(() => Int, { description: "How many items the whole list has (all pages). Costs a query: select it only when shown." })
+    @Field(() => Int, {
+      description: "How many items the whole list has (all pages). Costs a query: select it only when shown.",
+    })
     totalCount!: number;
   }
 

@@ -1,4 +1,5 @@
-export { column, columnList, keysetOrderBy, keysetSql, keysetWhere, sortSql, type SqlColumnType } from "./keyset.js";
+export { ConnectionArgs, connectionType, PageInfo } from "./connection.type.js";
+export { column, columnList, keysetOrderBy, keysetSql, keysetWhere, type SqlColumnType, sortSql } from "./keyset.js";
 export {
   type ConnectionArguments,
   type ConnectionResult,
@@ -9,6 +10,5 @@ export {
   type SortOrder,
   toConnection,
 } from "./page.js";
-export { ConnectionArgs, connectionType, PageInfo } from "./connection.type.js";
-export { pagesByParent, type ParentPagesQuery } from "./pages-by-parent.js";
+export { type ParentPagesQuery, pagesByParent } from "./pages-by-parent.js";
 export { paginationPermissions } from "./pagination.rules.js";

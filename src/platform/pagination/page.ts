@@ -41,7 +41,10 @@ export function pageRequest<Row>(args: ConnectionArguments, order: SortOrder<Row
     ["last", last],
   ] as const) {
     if (value != null && (value < 0 || value > MAX_PAGE_SIZE)) {
-      throw badUserInput(`\`${name}\` must be between 0 and ${MAX_PAGE_SIZE}; got ${value}. Page through longer lists with cursors.`, name);
+      throw badUserInput(
+        `\`${name}\` must be between 0 and ${MAX_PAGE_SIZE}; got ${value}. Page through longer lists with cursors.`,
+        name,
+      );
     }
   }
   const backwards = last != null || (first == null && before != null);

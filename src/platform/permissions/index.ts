@@ -14,7 +14,8 @@ export function mergePermissions(maps: readonly RuleMap[]): RuleMap {
   const merged: RuleMap = {};
   for (const map of maps) {
     for (const [typeName, fields] of Object.entries(map)) {
-      const target = (merged[typeName] ??= {});
+      merged[typeName] ??= {};
+      const target = merged[typeName];
       for (const [fieldName, fieldRule] of Object.entries(fields)) {
         if (fieldName in target) throw new Error(`two permission rules for ${typeName}.${fieldName}`);
         target[fieldName] = fieldRule;

@@ -41,4 +41,3 @@ export function isOwner<Parent>(ownerOf: (parent: Parent) => string | null) {
     (parent: Parent, _args, ctx) => ctx.viewer !== null && ownerOf(parent) === ctx.viewer.id,
   );
 }
-

@@ -1,8 +1,8 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { unwrapResolverError } from "@apollo/server/errors";
+import type { FastifyBaseLogger } from "fastify";
 import type { GraphQLFormattedError } from "graphql";
 import { internalErrorMessage, isClientSafe } from "../errors/index.js";
-import type { FastifyBaseLogger } from "fastify";
 
 /**
  * Apollo's `formatError`: client errors keep their message and code; everything else (a Prisma
