@@ -1,3 +1,5 @@
+// Must load before any type-graphql decorator runs (they read design-time metadata through it).
+import "reflect-metadata";
 import { type Config, ConfigError, loadConfig } from "./config/index.js";
 import { openDatabase } from "./platform/db/database.js";
 import { seedDatabase } from "./platform/db/seed.js";
