@@ -17,11 +17,14 @@ async function main() {
   }
   const logger = createLogger(config.log.level);
 
-  const db = await openDatabase({
-    url: config.database.url,
-    pgliteDir: config.database.url ? undefined : config.database.pgliteDir,
-    poolSize: config.database.poolSize,
-  });
+  const db = await openDatabase(
+    {
+      url: config.database.url,
+      pgliteDir: config.database.url ? undefined : config.database.pgliteDir,
+      poolSize: config.database.poolSize,
+    },
+    { onConnectionError: (error) => logger.warn({ err: error }, "database connection lost; the pool reconnects") },
+  );
   logger.info(
     { database: db.kind, ...(db.kind === "pglite" ? { dir: config.database.pgliteDir } : {}) },
     db.kind === "pglite"

@@ -36,6 +36,9 @@ const envSchema = z.object({
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
 });
 
+/** Names of every variable read; `.env.example` must document exactly these (a contract test checks). */
+export const configVariables = Object.keys(envSchema.shape);
+
 export type Config = Readonly<{
   env: "development" | "test" | "production";
   isProduction: boolean;

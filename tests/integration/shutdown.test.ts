@@ -12,7 +12,9 @@ describe("graceful shutdown", () => {
     const { port } = gw.gateway.app.server.address() as { port: number };
 
     // A request whose body is still arriving when shutdown starts: in flight by any definition.
-    const body = JSON.stringify({ query: "{ products(first: 5) { totalCount edges { node { category { name } } } } }" });
+    const body = JSON.stringify({
+      query: "{ products(first: 5) { totalCount edges { node { category { name } } } } }",
+    });
     const socket = connect(port, "127.0.0.1");
     await once(socket, "connect");
     const received: Buffer[] = [];

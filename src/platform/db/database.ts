@@ -24,6 +24,11 @@ export interface DatabaseOptions {
    * Migrations are not reported.
    */
   onQuery?: (sql: string) => void;
+  /**
+   * An idle pooled connection failed (the server restarted, or an admin ended the session). The pool
+   * drops that connection and opens a new one on demand; without a listener, pg would crash the process.
+   */
+  onConnectionError?: (error: Error) => void;
 }
 
 export interface Database {
@@ -42,6 +47,7 @@ export async function openDatabase(config: DatabaseConfig, options: DatabaseOpti
 
   if (config.url) {
     const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize });
+    pool.on("error", (error) => options.onConnectionError?.(error));
     kind = "postgres";
     adapterFactory = pgAdapterFactory(pool, { preparedStatements: config.preparedStatements });
     closeDriver = () => pool.end();

@@ -1,6 +1,6 @@
 /**
  * Every `extensions.code` a client can receive, defined once. The README's error table is checked
- * against this list by tests/contract/error-catalog.test.ts.
+ * against this list by tests/contract/documentation.test.ts.
  */
 export const errorCatalog = {
   BAD_USER_INPUT: "An argument or input value is invalid; `extensions.field` names it when there is one.",
