@@ -10,7 +10,7 @@ describe("documentation matches the code", () => {
     const readme = await read("README.md");
     const start = readme.indexOf("## Errors");
     const section = readme.slice(start, readme.indexOf("\n## ", start + 1));
-    const documented = [...section.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((match) => match[1]);
+    const documented = [...section.matchAll(/^\| `([A-Z_]+)` +\|/gm)].map((match) => match[1]);
     expect(documented.sort()).toEqual(Object.keys(errorCatalog).sort());
   });
 
