@@ -1,6 +1,7 @@
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
 import { applyMiddleware } from "graphql-middleware";
 import { buildSchema } from "type-graphql";
+import { AccountResolver, accountPermissions } from "./modules/account/index.js";
 import { addressPermissions, addressResolvers } from "./modules/address/index.js";
 import { CategoryResolver, categoryPermissions } from "./modules/category/index.js";
 import { orderPermissions, orderResolvers } from "./modules/order/index.js";
@@ -10,8 +11,10 @@ import { ReviewResolver, reviewPermissions } from "./modules/review/index.js";
 import { UserResolver, userPermissions } from "./modules/user/index.js";
 import { paginationPermissions } from "./platform/pagination/index.js";
 import { createShield, mergePermissions } from "./platform/permissions/index.js";
+import { userErrorPermissions } from "./platform/validation/index.js";
 
 const resolvers = [
+  AccountResolver,
   CategoryResolver,
   ProductResolver,
   ReviewResolver,
@@ -23,6 +26,8 @@ const resolvers = [
 
 export const permissions = mergePermissions([
   paginationPermissions(),
+  userErrorPermissions,
+  accountPermissions,
   addressPermissions,
   categoryPermissions,
   orderPermissions,
@@ -38,6 +43,11 @@ export async function buildTypeSchema(): Promise<GraphQLSchema> {
   const query = schema.getQueryType();
   // type-graphql has no option for root type descriptions; Sandbox shows this one first.
   if (query) query.description = "Read the catalog, content and your account. Lists are Relay cursor connections.";
+  const mutation = schema.getMutationType();
+  if (mutation) {
+    mutation.description =
+      "Change data. Each mutation returns a payload with `userErrors` for problems the user can fix; when that list is non-empty nothing was changed.";
+  }
   return schema;
 }
 

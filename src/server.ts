@@ -6,18 +6,22 @@ import {
 } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import fastifyApollo, { fastifyApolloDrainPlugin } from "@as-integrations/fastify";
+import fastifyCookie from "@fastify/cookie";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, LogController } from "fastify";
 import type { Config } from "./config/index.js";
 import { createLoaders, type RequestContext } from "./context.js";
 import { type AccessTokens, createAccessTokens, InvalidTokenError, type Viewer } from "./platform/auth/tokens.js";
 import type { Database } from "./platform/db/database.js";
 import { unauthenticated } from "./platform/errors/index.js";
+import { createMailer, logTransport, type MailTransport, smtpTransport } from "./platform/mail/index.js";
 import { createLogger, type Logger } from "./platform/logger/index.js";
 import { errorReportingPlugin, maskError, type RequestTrace } from "./platform/plugins/error-masking.js";
 import { buildGatewaySchema } from "./schema.js";
 
 export type ServerDeps = {
   db: Database;
+  /** Defaults to SMTP when SMTP_URL is set, else the log. Tests pass a fake. */
+  mailTransport?: MailTransport;
   /** Defaults to a pino logger at the configured level. */
   logger?: Logger;
 };
@@ -43,6 +47,14 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
   const logger = deps.logger ?? createLogger(config.log.level);
   const { db } = deps;
   const tokens = await createAccessTokens(config.auth, logger);
+  const mailTransport =
+    deps.mailTransport ??
+    (config.mail.smtpUrl ? smtpTransport(config.mail.smtpUrl) : logTransport(logger, !config.isProduction));
+  const auth = {
+    tokens,
+    mailer: createMailer(db.prisma, mailTransport, config.mail.from, logger),
+    passwordResetUrl: config.mail.passwordResetUrl,
+  };
 
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -123,8 +135,9 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
     }
   };
 
+  await app.register(fastifyCookie);
   await app.register(fastifyApollo(apollo), {
-    context: async (request) => {
+    context: async (request, reply) => {
       const viewer = await authenticate(request);
       const trace: RequestTrace = { operationName: null, errorCodes: [] };
       request.graphqlTrace = trace;
@@ -135,6 +148,18 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
         log: request.log,
         trace,
         loaders: createLoaders({ prisma: db.prisma, viewer, batch: config.dataloaderBatch }),
+        auth,
+        http: {
+          ip: request.ip,
+          userAgent: request.headers["user-agent"] ?? null,
+          getCookie: (name) => request.cookies[name],
+          setCookie: (name, value, expires) => {
+            reply.setCookie(name, value, { httpOnly: true, secure: true, sameSite: "strict", path: "/", expires });
+          },
+          clearCookie: (name) => {
+            reply.clearCookie(name, { httpOnly: true, secure: true, sameSite: "strict", path: "/" });
+          },
+        },
       };
     },
   });

@@ -1,3 +1,4 @@
+import { createPrivateKey, createPublicKey } from "node:crypto";
 import { z } from "zod";
 
 /** Deployment environment; production switches on the secure defaults. */
@@ -30,8 +31,21 @@ const envSchema = z.object({
   JWT_AUDIENCE: z.string().min(1).default("graphql-gateway-clients"),
   JWT_PRIVATE_KEY: z
     .string()
-    .includes("BEGIN PRIVATE KEY", { message: "must be an Ed25519 private key in PKCS#8 PEM form" })
+    .refine(isEd25519PrivateKey, { message: "must be an Ed25519 private key in PKCS#8 PEM form" })
     .optional(),
+  JWT_VERIFICATION_KEYS: z
+    .string()
+    .transform(splitPems)
+    .refine((pems) => pems.every(isEd25519PublicKey), {
+      message: "must be Ed25519 public keys in SPKI PEM form (-----BEGIN PUBLIC KEY-----), one after another",
+    })
+    .optional(),
+  MAIL_FROM: z.string().min(3).default("Gateway <no-reply@localhost>"),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")
+    .optional(),
+  PASSWORD_RESET_URL: z.string().url().default("http://localhost:3000/reset-password"),
   DATALOADER_BATCH: booleanString.default(true),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
 });
@@ -54,7 +68,19 @@ export type Config = Readonly<{
     seedScale: number;
   }>;
   redis: Readonly<{ url: string | undefined }>;
-  auth: Readonly<{ issuer: string; audience: string; privateKeyPem: string | undefined }>;
+  auth: Readonly<{
+    issuer: string;
+    audience: string;
+    privateKeyPem: string | undefined;
+    verificationKeyPems: readonly string[];
+  }>;
+  mail: Readonly<{
+    from: string;
+    /** Deliver through this SMTP server; without it, e-mails are written to the log (development). */
+    smtpUrl: string | undefined;
+    /** Page of the client app that completes a reset; the token is appended as `?token=`. */
+    passwordResetUrl: string;
+  }>;
   /** Off only to measure what batching buys (bench); every relation then costs one statement per parent. */
   dataloaderBatch: boolean;
 }>;
@@ -104,9 +130,35 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       seedScale: e.SEED_SCALE,
     },
     redis: { url: e.REDIS_URL },
-    auth: { issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE, privateKeyPem: e.JWT_PRIVATE_KEY },
+    auth: {
+      issuer: e.JWT_ISSUER,
+      audience: e.JWT_AUDIENCE,
+      privateKeyPem: e.JWT_PRIVATE_KEY,
+      verificationKeyPems: e.JWT_VERIFICATION_KEYS ?? [],
+    },
+    mail: { from: e.MAIL_FROM, smtpUrl: e.SMTP_URL, passwordResetUrl: e.PASSWORD_RESET_URL },
     dataloaderBatch: e.DATALOADER_BATCH,
   });
+}
+
+function splitPems(text: string): string[] {
+  return text.match(/-----BEGIN PUBLIC KEY-----[\s\S]+?-----END PUBLIC KEY-----/g) ?? [];
+}
+
+function isEd25519PrivateKey(pem: string): boolean {
+  try {
+    return createPrivateKey(pem).asymmetricKeyType === "ed25519";
+  } catch {
+    return false;
+  }
+}
+
+function isEd25519PublicKey(pem: string): boolean {
+  try {
+    return createPublicKey(pem).asymmetricKeyType === "ed25519";
+  } catch {
+    return false;
+  }
 }
 
 function deepFreeze<T extends object>(value: T): T {

@@ -2,6 +2,11 @@ import { badUserInput } from "./errors/index.js";
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** True for a well-formed id (a UUID, any case). */
+export function isId(value: string): boolean {
+  return uuidPattern.test(value);
+}
+
 /**
  * Ids are UUIDs; anything else can never match, and sending it to PostgreSQL would fail the whole
  * batch it joined. So it is refused at the edge, naming the argument.

@@ -68,9 +68,10 @@ export async function startTestGateway(
     db,
     logs,
     users: { admin: user("admin"), alice: user("alice"), bob: user("bob") },
-    tokenFor: (viewer) => gateway.tokens.sign(viewer),
+    tokenFor: async (viewer) => (await gateway.tokens.sign({ ...viewer, sessionId: null })).token,
     async graphql(query, { variables, as, headers = {} } = {}) {
-      const authorization = as ? { authorization: `Bearer ${await gateway.tokens.sign(as)}` } : {};
+      const token = as ? (await gateway.tokens.sign({ ...as, sessionId: null })).token : undefined;
+      const authorization = token ? { authorization: `Bearer ${token}` } : {};
       const response = await gateway.app.inject({
         method: "POST",
         url: "/graphql",

@@ -11,6 +11,8 @@ type Outcome = "allow" | "null" | "UNAUTHENTICATED" | "FORBIDDEN";
 type Fixtures = { aliceOrderId: string; bobDraftPostId: string; alicePublishedPostId: string };
 
 type Row = {
+  /** The field whose rule the row exercises, as `Type.field`. */
+  field: string;
   name: string;
   query: string;
   variables?: (f: Fixtures) => Record<string, unknown>;
@@ -37,50 +39,70 @@ const adminOnly: Record<Caller, Outcome> = {
 
 const matrix: Row[] = [
   {
+    field: "Query.products",
     name: "Query.products (active)",
     query: "{ products(first: 1) { totalCount } }",
     path: ["products"],
     expect: everyone,
   },
   {
+    field: "Query.products",
     name: "Query.products (drafts)",
     query: "{ products(first: 1, filter: { status: [DRAFT] }) { totalCount } }",
     path: ["products"],
     expect: adminOnly,
   },
-  { name: "Query.categories", query: "{ categories { name } }", path: ["categories"], expect: everyone },
-  { name: "Query.users", query: "{ users(first: 1) { totalCount } }", path: ["users"], expect: adminOnly },
   {
+    field: "Query.categories",
+    name: "Query.categories",
+    query: "{ categories { name } }",
+    path: ["categories"],
+    expect: everyone,
+  },
+  {
+    field: "Query.users",
+    name: "Query.users",
+    query: "{ users(first: 1) { totalCount } }",
+    path: ["users"],
+    expect: adminOnly,
+  },
+  {
+    field: "Query.user",
     name: "User public profile",
     query: '{ user(username: "alice") { name } }',
     path: ["user", "name"],
     expect: everyone,
   },
   {
+    field: "User.email",
     name: "User.email",
     query: '{ user(username: "alice") { email } }',
     path: ["user", "email"],
     expect: onlyOwnerAndAdmin,
   },
   {
+    field: "User.role",
     name: "User.role",
     query: '{ user(username: "alice") { role } }',
     path: ["user", "role"],
     expect: onlyOwnerAndAdmin,
   },
   {
+    field: "User.addresses",
     name: "User.addresses",
     query: '{ user(username: "alice") { addresses { city } } }',
     path: ["user", "addresses"],
     expect: onlyOwnerAndAdmin,
   },
   {
+    field: "User.orders",
     name: "User.orders",
     query: '{ user(username: "alice") { orders(first: 1) { totalCount } } }',
     path: ["user", "orders"],
     expect: onlyOwnerAndAdmin,
   },
   {
+    field: "Query.order",
     name: "Query.order",
     query: "query($id: ID!) { order(id: $id) { id totalCents items { quantity } } }",
     variables: (f) => ({ id: f.aliceOrderId }),
@@ -89,6 +111,7 @@ const matrix: Row[] = [
     expect: { anonymous: "UNAUTHENTICATED", owner: "allow", other: "null", admin: "allow" },
   },
   {
+    field: "Query.post",
     name: "Query.post (draft)",
     query: "query($id: ID!) { post(id: $id) { title } }",
     variables: (f) => ({ id: f.bobDraftPostId }),
@@ -97,6 +120,7 @@ const matrix: Row[] = [
     expect: { anonymous: "null", owner: "allow", other: "null", admin: "allow" },
   },
   {
+    field: "Query.post",
     name: "Query.post (published)",
     query: "query($id: ID!) { post(id: $id) { title author { username } } }",
     variables: (f) => ({ id: f.alicePublishedPostId }),
@@ -104,14 +128,101 @@ const matrix: Row[] = [
     expect: everyone,
   },
   {
+    field: "User.email",
     name: "Review.author.email (someone else's contact details through a relation)",
     query:
       "{ products(first: 1, sort: RATING) { edges { node { reviews(first: 1) { edges { node { author { email } } } } } } } }",
     path: ["products", "edges", 0, "node", "reviews", "edges", 0, "node", "author", "email"],
     expect: { anonymous: "UNAUTHENTICATED", owner: "FORBIDDEN", other: "FORBIDDEN", admin: "allow" },
   },
-  { name: "Query.me", query: "{ me { username } }", path: ["me"], expect: { ...everyone, anonymous: "null" } },
+  {
+    field: "Query.me",
+    name: "Query.me",
+    query: "{ me { username } }",
+    path: ["me"],
+    expect: { ...everyone, anonymous: "null" },
+  },
+  {
+    field: "Query.product",
+    name: "Query.product",
+    query: '{ product(slug: "no-such-product") { id } }',
+    path: ["product"],
+    expect: { anonymous: "null", owner: "null", other: "null", admin: "null" },
+  },
+  {
+    field: "Query.category",
+    name: "Query.category",
+    query: '{ category(slug: "nope") { id } }',
+    path: ["category"],
+    expect: { anonymous: "null", owner: "null", other: "null", admin: "null" },
+  },
+  {
+    field: "Query.posts",
+    name: "Query.posts",
+    query: "{ posts(first: 1) { totalCount } }",
+    path: ["posts"],
+    expect: everyone,
+  },
+  // Account mutations: public ones are tried with input they refuse (a payload with userErrors is "allowed").
+  ...(
+    [
+      [
+        "register",
+        '{ register(input: { email: "x", username: "x", name: "", password: "x" }) { userErrors { code } } }',
+      ],
+      [
+        "login",
+        '{ login(input: { email: "nobody@example.com", password: "nothing-at-all-1" }) { userErrors { code } } }',
+      ],
+      ["refreshSession", '{ refreshSession(input: { refreshToken: "unknown" }) { userErrors { code } } }'],
+      ["requestPasswordReset", '{ requestPasswordReset(input: { email: "ghost@example.com" }) { success } }'],
+      ["resetPassword", '{ resetPassword(input: { token: "unknown", newPassword: "whatever-it-is-9" }) { success } }'],
+    ] as const
+  ).map(
+    ([field, selection]): Row => ({
+      field: `Mutation.${field}`,
+      name: `Mutation.${field}`,
+      query: `mutation ${selection}`,
+      path: [field],
+      expect: everyone,
+    }),
+  ),
+  ...(
+    [
+      ["logout", "{ logout { revokedSessions } }"],
+      [
+        "changePassword",
+        '{ changePassword(input: { currentPassword: "wrong-one-entirely", newPassword: "whatever-it-is-9" }) { success } }',
+      ],
+      ["updateMe", "{ updateMe(input: {}) { user { id } } }"],
+      ["deleteMe", '{ deleteMe(input: { password: "wrong-one-entirely" }) { success } }'],
+      ["logoutAll", "{ logoutAll { revokedSessions } }"],
+    ] as const
+  ).map(
+    ([field, selection]): Row => ({
+      field: `Mutation.${field}`,
+      name: `Mutation.${field}`,
+      query: `mutation ${selection}`,
+      path: [field],
+      expect: { ...everyone, anonymous: "UNAUTHENTICATED" },
+    }),
+  ),
 ];
+
+/** Object fields whose rule is more than `allow`: each needs a row above too. */
+const sensitiveFields = ["User.email", "User.role", "User.addresses", "User.orders"];
+
+describe("authorization matrix coverage", () => {
+  it("has a row for every root field and every sensitive object field", async () => {
+    const { buildTypeSchema } = await import("../../src/schema.js");
+    const schema = await buildTypeSchema();
+    const rootFields = [schema.getQueryType(), schema.getMutationType()].flatMap((type) =>
+      type ? Object.keys(type.getFields()).map((field) => `${type.name}.${field}`) : [],
+    );
+    const covered = new Set(matrix.map((row) => row.field));
+    expect([...rootFields, ...sensitiveFields].filter((field) => !covered.has(field))).toEqual([]);
+  });
+});
 
 const valueAt = (data: unknown, path: (string | number)[]) =>
   path.reduce<unknown>(

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config/index.js";
 
@@ -53,7 +54,24 @@ describe("loadConfig", () => {
     expect(failure({ NODE_ENV: "production" }).problems).toEqual([
       "JWT_PRIVATE_KEY: required in production (an Ed25519 key in PKCS#8 PEM form)",
     ]);
-    const key = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIA==\n-----END PRIVATE KEY-----";
+    const key = generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString();
     expect(loadConfig({ NODE_ENV: "production", JWT_PRIVATE_KEY: key }).http.host).toBe("0.0.0.0");
+  });
+
+  it("refuses a signing key that is not Ed25519 (a weak or wrong key never starts the server)", () => {
+    const rsa = generateKeyPairSync("rsa", { modulusLength: 1024 }).privateKey.export({ type: "pkcs8", format: "pem" });
+    expect(failure({ NODE_ENV: "production", JWT_PRIVATE_KEY: rsa.toString() }).problems).toEqual([
+      "JWT_PRIVATE_KEY: must be an Ed25519 private key in PKCS#8 PEM form",
+    ]);
+  });
+
+  it("reads several verification keys for rotation, and names a bad one", () => {
+    const publicPem = () =>
+      generateKeyPairSync("ed25519").publicKey.export({ type: "spki", format: "pem" }).toString();
+    const config = loadConfig({ JWT_VERIFICATION_KEYS: `${publicPem()}\n${publicPem()}` });
+    expect(config.auth.verificationKeyPems).toHaveLength(2);
+    expect(failure({ JWT_VERIFICATION_KEYS: "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----" }).problems[0]).toMatch(
+      /^JWT_VERIFICATION_KEYS: must be Ed25519 public keys/,
+    );
   });
 });

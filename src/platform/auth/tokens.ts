@@ -2,26 +2,39 @@ import { createPublicKey, randomUUID } from "node:crypto";
 import {
   type CryptoKey,
   calculateJwkThumbprint,
+  createLocalJWKSet,
   exportJWK,
   generateKeyPair,
   importPKCS8,
-  importSPKI,
+  type JWK,
   type JWTPayload,
   errors as joseErrors,
   jwtVerify,
   SignJWT,
 } from "jose";
-import type { Role } from "../../generated/prisma/enums.js";
+import type { Role } from "../../generated/prisma/client.js";
 import type { Logger } from "../logger/index.js";
 
 /** Who is calling, as proven by a verified access token. */
-export type Viewer = Readonly<{ id: string; role: Role }>;
+export type Viewer = Readonly<{
+  id: string;
+  role: Role;
+  /** The refresh-token session the access token was issued for (logout ends it). */
+  sessionId: string | null;
+}>;
 
-export type TokenSettings = Readonly<{ issuer: string; audience: string; privateKeyPem: string | undefined }>;
+export type TokenSettings = Readonly<{
+  issuer: string;
+  audience: string;
+  /** Ed25519 private key (PKCS#8 PEM) that signs new tokens. */
+  privateKeyPem: string | undefined;
+  /** Public keys (SPKI PEM) of earlier signing keys, still accepted until their tokens expire. */
+  verificationKeyPems: readonly string[];
+}>;
 
 /** Pinned: a token signed with any other algorithm (including `none` and HS256 key confusion) is refused. */
 const ALGORITHM = "EdDSA";
-const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
+export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 /** Allowed clock difference between this server and whoever minted the token. */
 const CLOCK_TOLERANCE_SECONDS = 30;
 const roles: ReadonlySet<string> = new Set<Role>(["USER", "ADMIN"]);
@@ -34,32 +47,37 @@ export class InvalidTokenError extends Error {
 }
 
 export interface AccessTokens {
-  sign(viewer: Viewer): Promise<string>;
+  sign(viewer: Viewer): Promise<{ token: string; expiresAt: Date }>;
   /** Resolves the viewer, or throws InvalidTokenError. */
   verify(token: string): Promise<Viewer>;
 }
 
 export async function createAccessTokens(settings: TokenSettings, log: Logger): Promise<AccessTokens> {
-  const { privateKey, publicKey } = await loadKeyPair(settings.privateKeyPem, log);
-  const kid = await calculateJwkThumbprint(await exportJWK(publicKey));
+  const { privateKey, publicKey } = await loadSigningKey(settings.privateKeyPem, log);
+  const signingJwk = await toJwk(publicKey);
+  // Rotation: sign with the new key, keep verifying the old ones' tokens; the `kid` header picks the key.
+  const verificationJwks = await Promise.all(settings.verificationKeyPems.map((pem) => toJwk(createPublicKey(pem))));
+  const keySet = createLocalJWKSet({ keys: [signingJwk, ...verificationJwks] });
 
   return {
     async sign(viewer) {
-      return new SignJWT({ role: viewer.role })
-        .setProtectedHeader({ alg: ALGORITHM, kid, typ: "at+jwt" })
+      const expiresAt = new Date((Math.floor(Date.now() / 1000) + ACCESS_TOKEN_TTL_SECONDS) * 1000);
+      const token = await new SignJWT({ role: viewer.role, ...(viewer.sessionId ? { sid: viewer.sessionId } : {}) })
+        .setProtectedHeader({ alg: ALGORITHM, kid: signingJwk.kid, typ: "at+jwt" })
         .setIssuer(settings.issuer)
         .setAudience(settings.audience)
         .setSubject(viewer.id)
         .setJti(randomUUID())
         .setIssuedAt()
-        .setExpirationTime(`${ACCESS_TOKEN_TTL_SECONDS}s`)
+        .setExpirationTime(expiresAt)
         .sign(privateKey);
+      return { token, expiresAt };
     },
 
     async verify(token) {
       let payload: JWTPayload;
       try {
-        ({ payload } = await jwtVerify(token, publicKey, {
+        ({ payload } = await jwtVerify(token, keySet, {
           algorithms: [ALGORITHM],
           issuer: settings.issuer,
           audience: settings.audience,
@@ -70,23 +88,27 @@ export async function createAccessTokens(settings: TokenSettings, log: Logger): 
         if (error instanceof joseErrors.JOSEError) throw new InvalidTokenError(error.code);
         throw error;
       }
-      const role = payload.role;
-      if (typeof payload.sub !== "string" || typeof role !== "string" || !roles.has(role)) {
+      const { sub, role, sid } = payload;
+      if (typeof sub !== "string" || typeof role !== "string" || !roles.has(role)) {
         throw new InvalidTokenError("ERR_JWT_CLAIM_VALIDATION_FAILED");
       }
-      return { id: payload.sub, role: role as Role };
+      return { id: sub, role: role as Role, sessionId: typeof sid === "string" ? sid : null };
     },
   };
 }
 
-async function loadKeyPair(
-  pem: string | undefined,
-  log: Logger,
-): Promise<{ privateKey: CryptoKey; publicKey: CryptoKey }> {
+async function toJwk(key: CryptoKey | ReturnType<typeof createPublicKey>): Promise<JWK & { kid: string }> {
+  const jwk = await exportJWK(key);
+  return { ...jwk, alg: ALGORITHM, kid: await calculateJwkThumbprint(jwk) };
+}
+
+async function loadSigningKey(pem: string | undefined, log: Logger): Promise<{ privateKey: CryptoKey; publicKey: CryptoKey | ReturnType<typeof createPublicKey> }> {
   if (pem) {
-    const privateKey = await importPKCS8(pem, ALGORITHM);
-    const publicPem = createPublicKey(pem).export({ type: "spki", format: "pem" }).toString();
-    return { privateKey, publicKey: await importSPKI(publicPem, ALGORITHM) };
+    const publicKey = createPublicKey(pem);
+    if (publicKey.asymmetricKeyType !== "ed25519") {
+      throw new Error(`JWT_PRIVATE_KEY must be an Ed25519 key; got ${publicKey.asymmetricKeyType ?? "unknown"}`);
+    }
+    return { privateKey: await importPKCS8(pem, ALGORITHM), publicKey };
   }
   // Config refuses to start production without a key, so this is a development or test server.
   log.warn("JWT_PRIVATE_KEY is not set: signing access tokens with a throw-away key; tokens die with this process");

@@ -1,0 +1,126 @@
+import { IsEmail, IsOptional, Matches, MaxLength, MinLength } from "class-validator";
+import { Field, InputType } from "type-graphql";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../../platform/auth/passwords.js";
+
+const USERNAME = /^[a-z0-9_]{3,30}$/i;
+const usernameRule = "3 to 30 letters, digits or underscores";
+const passwordRule = `${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters, not a common password, not built from your username or e-mail`;
+
+@InputType({ description: "A new account." })
+export class RegisterInput {
+  @Field(() => String, { description: "E-mail address; stored lower-cased, must be unused." })
+  @IsEmail({}, { message: "Enter a valid e-mail address." })
+  @MaxLength(254, { message: "E-mail addresses are at most 254 characters." })
+  email!: string;
+
+  @Field(() => String, { description: `Public handle: ${usernameRule}; must be unused.` })
+  @Matches(USERNAME, { message: `Usernames are ${usernameRule}.` })
+  username!: string;
+
+  @Field(() => String, { description: "Display name, 1 to 100 characters." })
+  @MinLength(1, { message: "Enter a name." })
+  @MaxLength(100, { message: "Names are at most 100 characters." })
+  name!: string;
+
+  @Field(() => String, { description: `Password: ${passwordRule}.` })
+  @MaxLength(PASSWORD_MAX_LENGTH, { message: `Passwords are at most ${PASSWORD_MAX_LENGTH} characters.` })
+  password!: string;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: "Browsers: set the refresh token as an HttpOnly cookie instead of returning it (default false).",
+  })
+  @IsOptional()
+  useCookie?: boolean | null;
+}
+
+@InputType({ description: "Credentials to sign in with." })
+export class LoginInput {
+  @Field(() => String, { description: "The account's e-mail address." })
+  @MaxLength(254, { message: "E-mail addresses are at most 254 characters." })
+  email!: string;
+
+  @Field(() => String, { description: "The account's password." })
+  @MaxLength(PASSWORD_MAX_LENGTH, { message: `Passwords are at most ${PASSWORD_MAX_LENGTH} characters.` })
+  password!: string;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: "Browsers: set the refresh token as an HttpOnly cookie instead of returning it (default false).",
+  })
+  @IsOptional()
+  useCookie?: boolean | null;
+}
+
+@InputType({ description: "Trade a refresh token for a new access token (and a new refresh token)." })
+export class RefreshSessionInput {
+  @Field(() => String, {
+    nullable: true,
+    description: "The refresh token from the last sign-in or refresh. Omit it when it travels in the cookie.",
+  })
+  @IsOptional()
+  @MaxLength(200, { message: "This is not a refresh token." })
+  refreshToken?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: "Return the new refresh token as a cookie (default: as it came)." })
+  @IsOptional()
+  useCookie?: boolean | null;
+}
+
+@InputType({ description: "Ask for a password-reset e-mail." })
+export class RequestPasswordResetInput {
+  @Field(() => String, { description: "The account's e-mail address." })
+  @IsEmail({}, { message: "Enter a valid e-mail address." })
+  @MaxLength(254, { message: "E-mail addresses are at most 254 characters." })
+  email!: string;
+}
+
+@InputType({ description: "Set a new password with the token from a reset e-mail." })
+export class ResetPasswordInput {
+  @Field(() => String, { description: "The token from the e-mailed link." })
+  @MinLength(1, { message: "Paste the token from the e-mailed link." })
+  @MaxLength(200, { message: "This is not a reset token." })
+  token!: string;
+
+  @Field(() => String, { description: `The new password: ${passwordRule}.` })
+  @MaxLength(PASSWORD_MAX_LENGTH, { message: `Passwords are at most ${PASSWORD_MAX_LENGTH} characters.` })
+  newPassword!: string;
+}
+
+@InputType({ description: "Change the signed-in account's password." })
+export class ChangePasswordInput {
+  @Field(() => String, { description: "The password in use now." })
+  @MaxLength(PASSWORD_MAX_LENGTH, { message: `Passwords are at most ${PASSWORD_MAX_LENGTH} characters.` })
+  currentPassword!: string;
+
+  @Field(() => String, { description: `The new password: ${passwordRule}.` })
+  @MaxLength(PASSWORD_MAX_LENGTH, { message: `Passwords are at most ${PASSWORD_MAX_LENGTH} characters.` })
+  newPassword!: string;
+}
+
+@InputType({ description: "Profile changes; omitted fields stay as they are." })
+export class UpdateMeInput {
+  @Field(() => String, { nullable: true, description: "New display name, 1 to 100 characters." })
+  @IsOptional()
+  @MinLength(1, { message: "Enter a name." })
+  @MaxLength(100, { message: "Names are at most 100 characters." })
+  name?: string | null;
+
+  @Field(() => String, { nullable: true, description: `New username: ${usernameRule}; must be unused.` })
+  @IsOptional()
+  @Matches(USERNAME, { message: `Usernames are ${usernameRule}.` })
+  username?: string | null;
+
+  @Field(() => String, { nullable: true, description: "New e-mail address; must be unused." })
+  @IsOptional()
+  @IsEmail({}, { message: "Enter a valid e-mail address." })
+  @MaxLength(254, { message: "E-mail addresses are at most 254 characters." })
+  email?: string | null;
+}
+
+@InputType({ description: "Confirm closing the signed-in account." })
+export class DeleteMeInput {
+  @Field(() => String, { description: "The account's password, to confirm." })
+  @MaxLength(PASSWORD_MAX_LENGTH, { message: `Passwords are at most ${PASSWORD_MAX_LENGTH} characters.` })
+  password!: string;
+}

@@ -1,0 +1,91 @@
+import type { Prisma, PrismaClient } from "../../generated/prisma/client.js";
+
+type Db = PrismaClient | Prisma.TransactionClient;
+
+export type ClientInfo = Readonly<{ ip: string | null; userAgent: string | null }>;
+
+/** Accounts, sessions and reset tokens: the only code here that talks to Prisma. */
+export function accountRepository(prisma: PrismaClient) {
+  const now = () => new Date();
+  return {
+    transaction: <T>(work: (tx: Prisma.TransactionClient) => Promise<T>) => prisma.$transaction(work),
+
+    findActiveUserByEmail: (email: string) => prisma.user.findFirst({ where: { email, deletedAt: null } }),
+    findActiveUser: (id: string) => prisma.user.findFirst({ where: { id, deletedAt: null } }),
+
+    /** Which of these unique values another account already uses. */
+    async takenIdentifiers(values: { email?: string; username?: string }, exceptUserId?: string) {
+      const or: Prisma.UserWhereInput[] = [];
+      if (values.email) or.push({ email: values.email });
+      if (values.username) or.push({ username: values.username });
+      if (or.length === 0) return { email: false, username: false };
+      const clashes = await prisma.user.findMany({
+        where: { OR: or, ...(exceptUserId ? { id: { not: exceptUserId } } : {}) },
+        select: { email: true, username: true },
+      });
+      return {
+        email: clashes.some((user) => user.email === values.email),
+        username: clashes.some((user) => user.username === values.username),
+      };
+    },
+
+    createUser: (data: { email: string; username: string; name: string; passwordHash: string }) =>
+      prisma.user.create({ data }),
+    updateUser: (id: string, data: Prisma.UserUpdateInput, db: Db = prisma) => db.user.update({ where: { id }, data }),
+
+    createSession: (userId: string, client: ClientInfo, refreshTokenHash: string, expiresAt: Date) =>
+      prisma.session.create({
+        data: { userId, ...client, expiresAt, refreshTokens: { create: { tokenHash: refreshTokenHash } } },
+      }),
+
+    findRefreshToken: (tokenHash: string) =>
+      prisma.refreshToken.findUnique({ where: { tokenHash }, include: { session: true } }),
+
+    /** Marks a refresh token used; false if something else already did (a concurrent reuse). */
+    async claimRefreshToken(id: string, db: Db) {
+      const { count } = await db.refreshToken.updateMany({ where: { id, rotatedAt: null }, data: { rotatedAt: now() } });
+      return count === 1;
+    },
+
+    addRefreshToken: (sessionId: string, tokenHash: string, db: Db) =>
+      db.refreshToken.create({ data: { sessionId, tokenHash } }),
+
+    touchSession: (sessionId: string, client: ClientInfo, expiresAt: Date, db: Db) =>
+      db.session.update({ where: { id: sessionId }, data: { ...client, lastUsedAt: now(), expiresAt } }),
+
+    async revokeSession(sessionId: string, reason: string, db: Db = prisma) {
+      const { count } = await db.session.updateMany({
+        where: { id: sessionId, revokedAt: null },
+        data: { revokedAt: now(), revokedReason: reason },
+      });
+      return count;
+    },
+
+    async revokeUserSessions(userId: string, reason: string, db: Db = prisma, exceptSessionId?: string) {
+      const { count } = await db.session.updateMany({
+        where: { userId, revokedAt: null, ...(exceptSessionId ? { id: { not: exceptSessionId } } : {}) },
+        data: { revokedAt: now(), revokedReason: reason },
+      });
+      return count;
+    },
+
+    createResetToken: (userId: string, tokenHash: string, expiresAt: Date) =>
+      prisma.passwordResetToken.create({ data: { userId, tokenHash, expiresAt } }),
+
+    findResetToken: (tokenHash: string) =>
+      prisma.passwordResetToken.findUnique({ where: { tokenHash }, include: { user: true } }),
+
+    /** Uses a reset token once: the conditional update lets exactly one of two racing calls win. */
+    async consumeResetToken(tokenHash: string, db: Db) {
+      const token = await db.passwordResetToken.findUnique({ where: { tokenHash } });
+      if (!token) return null;
+      const { count } = await db.passwordResetToken.updateMany({
+        where: { id: token.id, usedAt: null, expiresAt: { gt: now() } },
+        data: { usedAt: now() },
+      });
+      return count === 1 ? token : null;
+    },
+  };
+}
+
+export type AccountRepository = ReturnType<typeof accountRepository>;

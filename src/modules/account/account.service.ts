@@ -1,0 +1,301 @@
+import type { RequestContext } from "../../context.js";
+import { type User, Prisma } from "../../generated/prisma/client.js";
+import { hashOpaqueToken, newOpaqueToken } from "../../platform/auth/opaque-tokens.js";
+import { hashPassword, needsRehash, passwordProblem, verifyPassword } from "../../platform/auth/passwords.js";
+import { type UserError, UserErrorCode, userError, validateInput } from "../../platform/validation/index.js";
+import type {
+  ChangePasswordInput,
+  DeleteMeInput,
+  LoginInput,
+  RefreshSessionInput,
+  RegisterInput,
+  RequestPasswordResetInput,
+  ResetPasswordInput,
+  UpdateMeInput,
+} from "./account.inputs.js";
+import { accountRepository, type ClientInfo } from "./account.repository.js";
+import type { AuthPayload, LogoutPayload, SuccessPayload, UpdateMePayload } from "./account.type.js";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Sliding: every refresh starts another 7 days; a device unused for a week signs in again. */
+export const REFRESH_TOKEN_TTL_MS = 7 * DAY_MS;
+export const PASSWORD_RESET_TTL_MS = 60 * 60 * 1000;
+/** `__Host-` makes browsers insist on Secure, Path=/ and no Domain, so no subdomain can plant or read it. */
+export const REFRESH_COOKIE = "__Host-refresh_token";
+
+const invalidCredentials = [
+  userError(null, UserErrorCode.INVALID_CREDENTIALS, "The e-mail address or password is incorrect."),
+];
+
+const normalizeEmail = (email: string) => email.trim().toLowerCase();
+const normalizeUsername = (username: string) => username.trim().toLowerCase();
+const clientOf = (ctx: RequestContext): ClientInfo => ({
+  ip: ctx.http.ip,
+  userAgent: ctx.http.userAgent?.slice(0, 512) ?? null,
+});
+
+function failed(userErrors: UserError[]): AuthPayload {
+  return {
+    user: null,
+    accessToken: null,
+    accessTokenExpiresAt: null,
+    refreshToken: null,
+    refreshTokenExpiresAt: null,
+    userErrors,
+  };
+}
+
+async function signedIn(
+  ctx: RequestContext,
+  user: User,
+  session: { id: string; refreshToken: string; expiresAt: Date },
+  useCookie: boolean,
+): Promise<AuthPayload> {
+  const access = await ctx.auth.tokens.sign({ id: user.id, role: user.role, sessionId: session.id });
+  if (useCookie) ctx.http.setCookie(REFRESH_COOKIE, session.refreshToken, session.expiresAt);
+  ctx.loaders.user.byId.clear(user.id).prime(user.id, user);
+  return {
+    user,
+    accessToken: access.token,
+    accessTokenExpiresAt: access.expiresAt,
+    refreshToken: useCookie ? null : session.refreshToken,
+    refreshTokenExpiresAt: session.expiresAt,
+    userErrors: [],
+  };
+}
+
+async function startSession(ctx: RequestContext, user: User, useCookie: boolean): Promise<AuthPayload> {
+  const { token, hash } = newOpaqueToken();
+  const expiresAt = new Date(Date.now() + REFRESH_TOKEN_TTL_MS);
+  const session = await accountRepository(ctx.prisma).createSession(user.id, clientOf(ctx), hash, expiresAt);
+  return signedIn(ctx, user, { id: session.id, refreshToken: token, expiresAt }, useCookie);
+}
+
+/** Unique-value clashes as UserErrors under `input.<field>`. */
+async function takenErrors(ctx: RequestContext, values: { email?: string; username?: string }, exceptUserId?: string) {
+  const taken = await accountRepository(ctx.prisma).takenIdentifiers(values, exceptUserId);
+  const errors: UserError[] = [];
+  if (taken.email) errors.push(userError(["input", "email"], UserErrorCode.TAKEN, "An account with this e-mail address exists."));
+  if (taken.username) errors.push(userError(["input", "username"], UserErrorCode.TAKEN, "This username is taken."));
+  return errors;
+}
+
+const isUniqueViolation = (error: unknown) =>
+  error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
+
+export async function register(ctx: RequestContext, input: RegisterInput): Promise<AuthPayload> {
+  const errors = await validateInput(input);
+  const email = normalizeEmail(input.email);
+  const username = normalizeUsername(input.username);
+  const weak = passwordProblem(input.password, { email, username });
+  if (weak) errors.push(userError(["input", "password"], UserErrorCode.WEAK_PASSWORD, weak));
+  if (errors.length > 0) return failed(errors);
+
+  const taken = await takenErrors(ctx, { email, username });
+  if (taken.length > 0) return failed(taken);
+  const passwordHash = await hashPassword(input.password);
+  let user: User;
+  try {
+    user = await accountRepository(ctx.prisma).createUser({ email, username, name: input.name.trim(), passwordHash });
+  } catch (error) {
+    // Lost a race with another sign-up for the same e-mail or username.
+    if (!isUniqueViolation(error)) throw error;
+    return failed(await takenErrors(ctx, { email, username }));
+  }
+  ctx.log.info({ event: "account_registered", userId: user.id }, "account registered");
+  return startSession(ctx, user, input.useCookie ?? false);
+}
+
+export async function login(ctx: RequestContext, input: LoginInput): Promise<AuthPayload> {
+  // Whatever failed (format, unknown e-mail, wrong password, closed account), the answer is the same.
+  if ((await validateInput(input)).length > 0) return failed(invalidCredentials);
+  const accounts = accountRepository(ctx.prisma);
+  const user = await accounts.findActiveUserByEmail(normalizeEmail(input.email));
+  // Verifies against a dummy hash when there is no such account, so both cases take as long.
+  if (!(await verifyPassword(user?.passwordHash ?? null, input.password)) || !user) {
+    ctx.log.info({ event: "login_failed" }, "login failed");
+    return failed(invalidCredentials);
+  }
+  const current = needsRehash(user.passwordHash)
+    ? await accounts.updateUser(user.id, { passwordHash: await hashPassword(input.password) })
+    : user;
+  return startSession(ctx, current, input.useCookie ?? false);
+}
+
+export async function refreshSession(ctx: RequestContext, input: RefreshSessionInput): Promise<AuthPayload> {
+  const presented = input.refreshToken ?? ctx.http.getCookie(REFRESH_COOKIE);
+  // A token that came in the cookie goes back in the cookie unless the client says otherwise.
+  const useCookie = input.useCookie ?? input.refreshToken == null;
+  const invalid = () => {
+    if (useCookie) ctx.http.clearCookie(REFRESH_COOKIE);
+    return failed([
+      userError(
+        ["input", "refreshToken"],
+        UserErrorCode.INVALID_TOKEN,
+        presented ? "This session has ended. Sign in again." : "No refresh token was sent. Sign in again.",
+      ),
+    ]);
+  };
+  if (!presented) return invalid();
+
+  const accounts = accountRepository(ctx.prisma);
+  const stored = await accounts.findRefreshToken(hashOpaqueToken(presented));
+  if (!stored) return invalid();
+  const { session } = stored;
+  const reuse = async () => {
+    // A rotated token came back: it was copied. End the whole session so the copy dies with it.
+    await accounts.revokeSession(session.id, "refresh token reused");
+    ctx.log.warn(
+      { event: "refresh_token_reuse", sessionId: session.id, userId: session.userId, ip: ctx.http.ip },
+      "security: a rotated refresh token was presented again; its session was revoked",
+    );
+    return invalid();
+  };
+  if (stored.rotatedAt) return reuse();
+  if (session.revokedAt || session.expiresAt <= new Date()) return invalid();
+  const user = await accounts.findActiveUser(session.userId);
+  if (!user) return invalid();
+
+  const next = newOpaqueToken();
+  const expiresAt = new Date(Date.now() + REFRESH_TOKEN_TTL_MS);
+  const rotated = await accounts.transaction(async (tx) => {
+    if (!(await accounts.claimRefreshToken(stored.id, tx))) return false; // a concurrent refresh won
+    await accounts.addRefreshToken(session.id, next.hash, tx);
+    await accounts.touchSession(session.id, clientOf(ctx), expiresAt, tx);
+    return true;
+  });
+  if (!rotated) return reuse();
+  return signedIn(ctx, user, { id: session.id, refreshToken: next.token, expiresAt }, useCookie);
+}
+
+export async function logout(ctx: RequestContext): Promise<LogoutPayload> {
+  const sessionId = ctx.viewer?.sessionId;
+  const revokedSessions = sessionId ? await accountRepository(ctx.prisma).revokeSession(sessionId, "logout") : 0;
+  ctx.http.clearCookie(REFRESH_COOKIE);
+  return { revokedSessions, userErrors: [] };
+}
+
+export async function logoutAll(ctx: RequestContext, userId: string): Promise<LogoutPayload> {
+  const revokedSessions = await accountRepository(ctx.prisma).revokeUserSessions(userId, "logout everywhere");
+  ctx.http.clearCookie(REFRESH_COOKIE);
+  return { revokedSessions, userErrors: [] };
+}
+
+export async function requestPasswordReset(ctx: RequestContext, input: RequestPasswordResetInput): Promise<SuccessPayload> {
+  const errors = await validateInput(input);
+  if (errors.length > 0) return { success: false, userErrors: errors };
+  // The answer (and its timing) must not say whether the address has an account, so the work for a
+  // real account happens after the response is decided; failures are logged, never shown.
+  void sendPasswordReset(ctx, normalizeEmail(input.email)).catch((error: unknown) =>
+    ctx.log.error({ err: error }, "password reset e-mail could not be prepared"),
+  );
+  return { success: true, userErrors: [] };
+}
+
+async function sendPasswordReset(ctx: RequestContext, email: string) {
+  const accounts = accountRepository(ctx.prisma);
+  const user = await accounts.findActiveUserByEmail(email);
+  if (!user) return;
+  const { token, hash } = newOpaqueToken();
+  await accounts.createResetToken(user.id, hash, new Date(Date.now() + PASSWORD_RESET_TTL_MS));
+  const link = new URL(ctx.auth.passwordResetUrl);
+  link.searchParams.set("token", token);
+  await ctx.auth.mailer.send({
+    to: user.email,
+    kind: "password-reset",
+    subject: "Reset your password",
+    text: `Someone (hopefully you) asked to reset the password of ${user.username}.\n\nSet a new one within an hour: ${link}\n\nIf it was not you, ignore this e-mail; your password stays as it is.`,
+  });
+}
+
+export async function resetPassword(ctx: RequestContext, input: ResetPasswordInput): Promise<SuccessPayload> {
+  const errors = await validateInput(input);
+  if (errors.length > 0) return { success: false, userErrors: errors };
+  const invalidToken = {
+    success: false,
+    userErrors: [userError(["input", "token"], UserErrorCode.INVALID_TOKEN, "This reset link is invalid, used or expired. Ask for a new one.")],
+  };
+  const accounts = accountRepository(ctx.prisma);
+  const tokenHash = hashOpaqueToken(input.token);
+  const pending = await accounts.findResetToken(tokenHash);
+  if (!pending || pending.usedAt || pending.expiresAt <= new Date() || pending.user.deletedAt) return invalidToken;
+  // A weak password leaves the token usable for a better one.
+  const weak = passwordProblem(input.newPassword, pending.user);
+  if (weak) return { success: false, userErrors: [userError(["input", "newPassword"], UserErrorCode.WEAK_PASSWORD, weak)] };
+
+  const passwordHash = await hashPassword(input.newPassword);
+  const done = await accounts.transaction(async (tx) => {
+    if (!(await accounts.consumeResetToken(tokenHash, tx))) return false;
+    await accounts.updateUser(pending.userId, { passwordHash }, tx);
+    // Whoever knew the old password may hold a session: end them all.
+    await accounts.revokeUserSessions(pending.userId, "password reset", tx);
+    return true;
+  });
+  if (!done) return invalidToken;
+  ctx.log.info({ event: "password_reset", userId: pending.userId }, "password reset; all sessions revoked");
+  return { success: true, userErrors: [] };
+}
+
+export async function changePassword(ctx: RequestContext, userId: string, input: ChangePasswordInput): Promise<SuccessPayload> {
+  const errors = await validateInput(input);
+  if (errors.length > 0) return { success: false, userErrors: errors };
+  const accounts = accountRepository(ctx.prisma);
+  const user = await accounts.findActiveUser(userId);
+  if (!user || !(await verifyPassword(user.passwordHash, input.currentPassword))) {
+    return {
+      success: false,
+      userErrors: [userError(["input", "currentPassword"], UserErrorCode.INVALID_CREDENTIALS, "The current password is incorrect.")],
+    };
+  }
+  const weak = passwordProblem(input.newPassword, user);
+  if (weak) return { success: false, userErrors: [userError(["input", "newPassword"], UserErrorCode.WEAK_PASSWORD, weak)] };
+  const passwordHash = await hashPassword(input.newPassword);
+  await accounts.transaction(async (tx) => {
+    await accounts.updateUser(user.id, { passwordHash }, tx);
+    // Other devices signed in with the old password are signed out; this one stays.
+    await accounts.revokeUserSessions(user.id, "password changed", tx, ctx.viewer?.sessionId ?? undefined);
+  });
+  return { success: true, userErrors: [] };
+}
+
+export async function updateMe(ctx: RequestContext, userId: string, input: UpdateMeInput): Promise<UpdateMePayload> {
+  const errors = await validateInput(input);
+  if (errors.length > 0) return { user: null, userErrors: errors };
+  const changes = {
+    ...(input.name != null ? { name: input.name.trim() } : {}),
+    ...(input.username != null ? { username: normalizeUsername(input.username) } : {}),
+    ...(input.email != null ? { email: normalizeEmail(input.email) } : {}),
+  };
+  const taken = await takenErrors(ctx, changes, userId);
+  if (taken.length > 0) return { user: null, userErrors: taken };
+  let user: User;
+  try {
+    user = await accountRepository(ctx.prisma).updateUser(userId, changes);
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    return { user: null, userErrors: await takenErrors(ctx, changes, userId) };
+  }
+  ctx.loaders.user.byId.clear(user.id).prime(user.id, user);
+  return { user, userErrors: [] };
+}
+
+export async function deleteMe(ctx: RequestContext, userId: string, input: DeleteMeInput): Promise<SuccessPayload> {
+  const errors = await validateInput(input);
+  if (errors.length > 0) return { success: false, userErrors: errors };
+  const accounts = accountRepository(ctx.prisma);
+  const user = await accounts.findActiveUser(userId);
+  if (!user || !(await verifyPassword(user.passwordHash, input.password))) {
+    return {
+      success: false,
+      userErrors: [userError(["input", "password"], UserErrorCode.INVALID_CREDENTIALS, "The password is incorrect.")],
+    };
+  }
+  await accounts.transaction(async (tx) => {
+    await accounts.updateUser(user.id, { deletedAt: new Date() }, tx);
+    await accounts.revokeUserSessions(user.id, "account deleted", tx);
+  });
+  ctx.http.clearCookie(REFRESH_COOKIE);
+  ctx.loaders.user.byId.clear(user.id);
+  ctx.log.info({ event: "account_deleted", userId: user.id }, "account soft-deleted; sessions revoked");
+  return { success: true, userErrors: [] };
+}

@@ -1,0 +1,59 @@
+import { Field, Int, ObjectType } from "type-graphql";
+import { UserError } from "../../platform/validation/index.js";
+import type { User as UserRow } from "../../generated/prisma/client.js";
+import { User } from "../user/index.js";
+
+@ObjectType({ description: "The result of signing up, signing in, or refreshing a session." })
+export class AuthPayload {
+  @Field(() => User, { nullable: true, description: "The signed-in account; null when `userErrors` is not empty." })
+  user!: UserRow | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "Short-lived (15 min) access token: send it as `Authorization: Bearer <token>`.",
+  })
+  accessToken!: string | null;
+
+  @Field(() => Date, { nullable: true, description: "When `accessToken` expires." })
+  accessTokenExpiresAt!: Date | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Refresh token (7 days, single use): keep it secret and trade it in `refreshSession` for new tokens. Null when it was set as an HttpOnly cookie instead.",
+  })
+  refreshToken!: string | null;
+
+  @Field(() => Date, { nullable: true, description: "When the session ends unless refreshed before." })
+  refreshTokenExpiresAt!: Date | null;
+
+  @Field(() => [UserError], { description: "Problems with the input; when non-empty, nothing happened." })
+  userErrors!: UserError[];
+}
+
+@ObjectType({ description: "The result of a mutation that returns no record." })
+export class SuccessPayload {
+  @Field(() => Boolean, { description: "True when the change was made." })
+  success!: boolean;
+
+  @Field(() => [UserError], { description: "Problems with the input; when non-empty, nothing happened." })
+  userErrors!: UserError[];
+}
+
+@ObjectType({ description: "The result of ending sessions." })
+export class LogoutPayload {
+  @Field(() => Int, { description: "How many sessions were ended." })
+  revokedSessions!: number;
+
+  @Field(() => [UserError], { description: "Problems with the input; when non-empty, nothing happened." })
+  userErrors!: UserError[];
+}
+
+@ObjectType({ description: "The result of changing the profile." })
+export class UpdateMePayload {
+  @Field(() => User, { nullable: true, description: "The account as it is now; null when `userErrors` is not empty." })
+  user!: UserRow | null;
+
+  @Field(() => [UserError], { description: "Problems with the input; when non-empty, nothing happened." })
+  userErrors!: UserError[];
+}
