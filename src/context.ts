@@ -8,6 +8,7 @@ import { createProductLoaders } from "./modules/product/index.js";
 import { createReviewLoaders } from "./modules/review/index.js";
 import { createUserLoaders } from "./modules/user/index.js";
 import type { AccessTokens, Viewer } from "./platform/auth/tokens.js";
+import type { RequestLimits } from "./platform/limits/request-limits.js";
 import type { LoaderDeps } from "./platform/loaders/index.js";
 import type { Mailer } from "./platform/mail/index.js";
 import type { RequestTrace } from "./platform/plugins/error-masking.js";
@@ -51,4 +52,6 @@ export type RequestContext = {
   auth: { tokens: AccessTokens; mailer: Mailer; passwordResetUrl: string };
   /** Filled in during execution for the request's log line. */
   trace: RequestTrace;
+  /** Cost, budget, refusals and deadline of this request (platform/cost, platform/rate-limit). */
+  limits: RequestLimits;
 };

@@ -9,6 +9,7 @@ import { postPermissions, postResolvers } from "./modules/post/index.js";
 import { ProductResolver, productPermissions } from "./modules/product/index.js";
 import { ReviewResolver, reviewPermissions } from "./modules/review/index.js";
 import { UserResolver, userPermissions } from "./modules/user/index.js";
+import { RateLimitResolver, rateLimitPermissions } from "./platform/cost/index.js";
 import { paginationPermissions } from "./platform/pagination/index.js";
 import { createShield, mergePermissions } from "./platform/permissions/index.js";
 import { userErrorPermissions } from "./platform/validation/index.js";
@@ -22,11 +23,13 @@ const resolvers = [
   ...addressResolvers,
   ...orderResolvers,
   ...postResolvers,
+  RateLimitResolver,
 ] as const;
 
 export const permissions = mergePermissions([
   paginationPermissions(),
   userErrorPermissions,
+  rateLimitPermissions,
   accountPermissions,
   addressPermissions,
   categoryPermissions,

@@ -5,17 +5,38 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
-import fastifyApollo, { fastifyApolloDrainPlugin } from "@as-integrations/fastify";
+import { fastifyApolloDrainPlugin } from "@as-integrations/fastify";
 import fastifyCookie from "@fastify/cookie";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, LogController } from "fastify";
 import type { Config } from "./config/index.js";
 import { createLoaders, type RequestContext } from "./context.js";
 import { type AccessTokens, createAccessTokens, InvalidTokenError, type Viewer } from "./platform/auth/tokens.js";
+import { costLimitPlugin } from "./platform/cost/index.js";
 import type { Database } from "./platform/db/database.js";
 import { unauthenticated } from "./platform/errors/index.js";
-import { createMailer, logTransport, type MailTransport, smtpTransport } from "./platform/mail/index.js";
+import {
+  applyDeadlineGuard,
+  loadOperationManifests,
+  PersistedOperationCache,
+  presentLimitErrors,
+  type QueryLimitSettings,
+  queryLimitRules,
+  queryParseOptions,
+  registerGraphQLRoute,
+  registerHttpHardening,
+} from "./platform/limits/index.js";
 import { createLogger, type Logger } from "./platform/logger/index.js";
+import { createMailer, logTransport, type MailTransport, smtpTransport } from "./platform/mail/index.js";
 import { errorReportingPlugin, maskError, type RequestTrace } from "./platform/plugins/error-masking.js";
+import {
+  type AppliedFieldLimits,
+  applyFieldLimits,
+  type FieldLimitTable,
+  fieldLimits,
+  identifyCaller,
+  Limiter,
+} from "./platform/rate-limit/index.js";
+import { connectRedis, MemoryKeyValueCache, type RedisConnection, RedisKeyValueCache } from "./platform/redis/index.js";
 import { buildGatewaySchema } from "./schema.js";
 
 export type ServerDeps = {
@@ -24,12 +45,25 @@ export type ServerDeps = {
   mailTransport?: MailTransport;
   /** Defaults to a pino logger at the configured level. */
   logger?: Logger;
+  /** Per-field rate limits; defaults to the gateway's table (platform/rate-limit/field-limits.ts). */
+  fieldLimits?: FieldLimitTable;
+  /**
+   * Benchmark only: build without the protection stack (cost limits and budgets, field limits, query
+   * limits, deadline, security headers, CORS) to measure what it costs. Never set by configuration.
+   */
+  withoutProtection?: boolean;
 };
 
 export type Gateway = {
   app: FastifyInstance;
   tokens: AccessTokens;
-  /** Stops accepting, lets in-flight requests finish, then closes the database. */
+  /** The shared Redis, when REDIS_URL is set. */
+  redis: RedisConnection | null;
+  /** Budgets and field limits (Redis, or this process when Redis is absent or away). */
+  limiter: Limiter;
+  /** Which field limits found their field in the schema, and which wait for it. */
+  fieldLimits: AppliedFieldLimits;
+  /** Stops accepting, lets in-flight requests finish, then closes the database and Redis. */
   close(): Promise<void>;
 };
 
@@ -56,8 +90,28 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
     passwordResetUrl: config.mail.passwordResetUrl,
   };
 
+  const protect = deps.withoutProtection !== true;
+  // Before connecting anything: a missing or tampered manifest stops start-up here.
+  const persisted = config.graphql.persistedOperations;
+  const manifests = await loadOperationManifests(persisted.manifests, { required: persisted.mode === "trusted" });
+  if (manifests.loaded.length > 0) {
+    logger.info({ manifests: manifests.loaded, operations: manifests.manifest.size }, "persisted operation manifests");
+  }
+  const redis = config.redis.url ? connectRedis({ ...config.redis, url: config.redis.url }, logger) : null;
+  const limiter = new Limiter(redis, logger);
+  // Start with Redis if it answers within the connect timeout; otherwise start anyway (limits fall back
+  // or fail closed) and let the connection catch up.
+  if (redis && !(await redis.connected(config.redis.connectTimeoutMs))) {
+    logger.warn("starting without redis: budgets count per instance and fail-closed limits refuse until it is up");
+  }
+
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
+    // X-Forwarded-For is believed only from these addresses; anyone else could forge it to dodge limits.
+    trustProxy: config.http.trustProxy.length > 0 ? [...config.http.trustProxy] : false,
+    bodyLimit: config.http.bodyLimitBytes,
+    // Time to receive a whole request: a client trickling its body (slowloris) is cut off.
+    requestTimeout: 30_000,
     // One line per request, written in onResponse below, instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: "requestId" }),
     requestIdHeader: false,
@@ -94,15 +148,59 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
         return "down" as const;
       },
     );
+    // Redis is reported but does not decide readiness: without it the gateway still serves (limits fall
+    // back to this process, or fail closed), and pulling every instance out of the load balancer at
+    // once would turn a Redis outage into a full one.
+    const checks = redis ? { database, redis: await redis.health() } : { database };
     const ready = database === "up";
-    return reply.code(ready ? 200 : 503).send({ status: ready ? "ready" : "not ready", checks: { database } });
+    return reply.code(ready ? 200 : 503).send({ status: ready ? "ready" : "not ready", checks });
   });
 
+  const limitSettings: QueryLimitSettings = {
+    maxDepth: config.graphql.maxDepth,
+    maxAliases: config.graphql.maxAliases,
+    maxDirectives: config.graphql.maxDirectives,
+    maxTokens: config.graphql.maxTokens,
+    hideThresholds: config.isProduction,
+  };
+  const schema = await buildGatewaySchema();
+  const appliedFieldLimits = protect
+    ? applyFieldLimits(schema, deps.fieldLimits ?? fieldLimits, limiter)
+    : { applied: [], missing: [] };
+  if (appliedFieldLimits.missing.length > 0) {
+    logger.info({ missing: appliedFieldLimits.missing }, "field rate limits waiting for fields not in the schema");
+  }
+  // Last, so it wraps outermost: past the deadline a field fails before its limit or rule is checked.
+  if (protect) applyDeadlineGuard(schema);
+
+  const registrations =
+    persisted.mode !== "auto"
+      ? null
+      : redis
+        ? new RedisKeyValueCache(redis, "apq", persisted.apqTtlSeconds)
+        : new MemoryKeyValueCache(10_000, persisted.apqTtlSeconds);
+
   const apollo = new ApolloServer<RequestContext>({
-    schema: await buildGatewaySchema(),
-    introspection: !config.isProduction,
+    schema,
+    introspection: config.graphql.introspection,
+    // No "Did you mean …?" in production: suggestions map the schema for anyone probing it.
+    hideSchemaDetailsFromClientErrors: config.isProduction,
     includeStacktraceInErrorResponses: false,
-    formatError: maskError,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    persistedQueries:
+      persisted.mode === "off"
+        ? false
+        : { cache: new PersistedOperationCache(manifests.manifest, registrations), ttl: persisted.apqTtlSeconds },
+    ...(protect
+      ? {
+          validationRules: queryLimitRules(limitSettings),
+          parseOptions: queryParseOptions(limitSettings),
+          // Apollo's guard against fragment fan-out (a small document that expands to millions of fields).
+          maxRecursiveSelections: true,
+        }
+      : {}),
+    formatError: (formatted, error) => presentLimitErrors(maskError(formatted, error), error, limitSettings),
     plugins: [
       fastifyApolloDrainPlugin(app),
       // Cache hints are not used; the plugin alone costs about half the throughput (stack-facts).
@@ -111,6 +209,15 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
       errorReportingPlugin(),
+      ...(protect
+        ? [
+            costLimitPlugin({
+              limiter,
+              maxCost: config.graphql.maxCost,
+              budget: { capacity: config.rateLimit.budget, restorePerSecond: config.rateLimit.restoreRate },
+            }),
+          ]
+        : []),
     ],
   });
   await apollo.start();
@@ -135,8 +242,14 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
     }
   };
 
+  if (protect) {
+    await registerHttpHardening(app, { production: config.isProduction, corsOrigins: config.http.corsOrigins });
+  }
   await app.register(fastifyCookie);
-  await app.register(fastifyApollo(apollo), {
+  await registerGraphQLRoute(app, apollo, {
+    bodyLimitBytes: config.http.bodyLimitBytes,
+    deadlineMs: protect ? config.http.requestTimeoutMs : 2_147_483_647,
+    trustedOperations: persisted.mode === "trusted" ? manifests.manifest : null,
     context: async (request, reply) => {
       const viewer = await authenticate(request);
       const trace: RequestTrace = { operationName: null, errorCodes: [] };
@@ -160,6 +273,12 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
             reply.clearCookie(name, { httpOnly: true, secure: true, sameSite: "strict", path: "/" });
           },
         },
+        limits: {
+          caller: identifyCaller(viewer, request.ip),
+          deadline: request.graphqlDeadline,
+          cost: null,
+          refusal: null,
+        },
       };
     },
   });
@@ -167,9 +286,16 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
   return {
     app,
     tokens,
+    redis,
+    limiter,
+    fieldLimits: appliedFieldLimits,
     async close() {
-      await app.close(); // the drain plugin stops Apollo after in-flight requests finish
-      await db.close();
+      try {
+        await app.close(); // the drain plugin stops Apollo after in-flight requests finish
+      } finally {
+        await redis?.close();
+        await db.close();
+      }
     },
   };
 }

@@ -8,6 +8,15 @@ const booleanString = z
   .enum(["true", "false", "1", "0", "yes", "no", "on", "off"])
   .transform((value) => ["true", "1", "yes", "on"].includes(value));
 
+/** A comma-separated list; blanks dropped. */
+const commaList = z.string().transform((value) =>
+  value
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item !== ""),
+);
+const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
+
 // Every environment variable the gateway reads, with its default. `.env.example` documents the same list.
 const envSchema = z.object({
   NODE_ENV: nodeEnv,
@@ -27,6 +36,32 @@ const envSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
     .optional(),
+  REDIS_KEY_PREFIX: z.string().min(1).max(64).default("gw:"),
+  REDIS_CONNECT_TIMEOUT_MS: positiveInt(60_000).default(2_000),
+  REDIS_COMMAND_TIMEOUT_MS: positiveInt(10_000).default(500),
+  TRUST_PROXY: commaList
+    .refine((entries) => entries.every((entry) => /^[0-9a-fA-F.:/]+$|^(loopback|linklocal|uniquelocal)$/.test(entry)), {
+      message: "must be IP addresses, CIDR ranges or loopback/linklocal/uniquelocal, comma-separated",
+    })
+    .optional(),
+  CORS_ORIGINS: commaList
+    .refine((origins) => origins.every((origin) => origin === "*" || /^https?:\/\/[^/\s]+$/.test(origin)), {
+      message: "must be origins like https://shop.example.com (scheme and host, no path), comma-separated",
+    })
+    .optional(),
+  REQUEST_BODY_LIMIT_BYTES: positiveInt(50 * 1024 * 1024).default(100 * 1024),
+  REQUEST_TIMEOUT_MS: positiveInt(300_000).default(10_000),
+  INTROSPECTION: booleanString.optional(),
+  QUERY_MAX_DEPTH: positiveInt(100).default(10),
+  QUERY_MAX_ALIASES: positiveInt(1_000).default(20),
+  QUERY_MAX_DIRECTIVES: positiveInt(1_000).default(20),
+  QUERY_MAX_TOKENS: positiveInt(1_000_000).default(2_000),
+  QUERY_MAX_COST: positiveInt(1_000_000_000).default(1_000),
+  RATE_LIMIT_BUDGET: positiveInt(1_000_000_000).default(5_000),
+  RATE_LIMIT_RESTORE_RATE: z.coerce.number().positive().max(1_000_000_000).default(100),
+  PERSISTED_OPERATIONS: z.enum(["auto", "trusted", "off"]).default("auto"),
+  PERSISTED_OPERATIONS_MANIFESTS: commaList.default(["client/generated/persisted-documents.json"]),
+  APQ_TTL_SECONDS: positiveInt(30 * 24 * 3600).default(24 * 3600),
   JWT_ISSUER: z.string().min(1).default("graphql-gateway"),
   JWT_AUDIENCE: z.string().min(1).default("graphql-gateway-clients"),
   JWT_PRIVATE_KEY: z
@@ -56,7 +91,18 @@ export const configVariables = Object.keys(envSchema.shape);
 export type Config = Readonly<{
   env: "development" | "test" | "production";
   isProduction: boolean;
-  http: Readonly<{ host: string; port: number; shutdownGraceMs: number }>;
+  http: Readonly<{
+    host: string;
+    port: number;
+    shutdownGraceMs: number;
+    /** Proxies whose X-Forwarded-For is believed (Fastify `trustProxy`); empty: the socket address is the client. */
+    trustProxy: readonly string[];
+    /** Origins browsers may call from (CORS); empty: same-origin only. */
+    corsOrigins: readonly string[];
+    bodyLimitBytes: number;
+    /** Execution deadline of one GraphQL request. */
+    requestTimeoutMs: number;
+  }>;
   log: Readonly<{ level: string }>;
   database: Readonly<{
     /** A PostgreSQL server; when absent, PostgreSQL runs in-process (PGlite) in `pgliteDir`. */
@@ -67,7 +113,31 @@ export type Config = Readonly<{
     seedOnStart: boolean;
     seedScale: number;
   }>;
-  redis: Readonly<{ url: string | undefined }>;
+  redis: Readonly<{
+    /** Shared store for budgets, limits and persisted queries; without it each instance keeps its own. */
+    url: string | undefined;
+    keyPrefix: string;
+    connectTimeoutMs: number;
+    commandTimeoutMs: number;
+  }>;
+  /** Limits on what one GraphQL document may ask for (platform/limits, platform/cost). */
+  graphql: Readonly<{
+    introspection: boolean;
+    maxDepth: number;
+    maxAliases: number;
+    maxDirectives: number;
+    maxTokens: number;
+    /** Highest cost one operation may have (see platform/cost). */
+    maxCost: number;
+    persistedOperations: Readonly<{
+      /** auto: automatic persisted queries (and manifest operations); trusted: manifest operations only; off. */
+      mode: "auto" | "trusted" | "off";
+      manifests: readonly string[];
+      apqTtlSeconds: number;
+    }>;
+  }>;
+  /** Each caller's cost budget: a token bucket of `budget` points refilled at `restoreRate` points a second. */
+  rateLimit: Readonly<{ budget: number; restoreRate: number }>;
   auth: Readonly<{
     issuer: string;
     audience: string;
@@ -108,6 +178,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (isProduction && !e.JWT_PRIVATE_KEY) {
     problems.push("JWT_PRIVATE_KEY: required in production (an Ed25519 key in PKCS#8 PEM form)");
   }
+  if (e.QUERY_MAX_COST > e.RATE_LIMIT_BUDGET) {
+    problems.push("QUERY_MAX_COST: must not exceed RATE_LIMIT_BUDGET (an operation that costs more could never run)");
+  }
+  if (isProduction && e.CORS_ORIGINS?.includes("*")) {
+    problems.push("CORS_ORIGINS: `*` is not allowed in production; list the origins");
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return deepFreeze({
@@ -118,6 +194,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       host: e.HOST ?? (isProduction ? "0.0.0.0" : "127.0.0.1"),
       port: e.PORT,
       shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+      trustProxy: e.TRUST_PROXY ?? [],
+      corsOrigins: e.CORS_ORIGINS ?? [],
+      bodyLimitBytes: e.REQUEST_BODY_LIMIT_BYTES,
+      requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     },
     log: { level: e.LOG_LEVEL },
     database: {
@@ -129,7 +209,27 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       seedOnStart: e.DATABASE_SEED_ON_START ?? embedded,
       seedScale: e.SEED_SCALE,
     },
-    redis: { url: e.REDIS_URL },
+    redis: {
+      url: e.REDIS_URL,
+      keyPrefix: e.REDIS_KEY_PREFIX,
+      connectTimeoutMs: e.REDIS_CONNECT_TIMEOUT_MS,
+      commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
+    },
+    graphql: {
+      // A public schema is no secret, but production does not hand attackers a map unless asked to.
+      introspection: e.INTROSPECTION ?? !isProduction,
+      maxDepth: e.QUERY_MAX_DEPTH,
+      maxAliases: e.QUERY_MAX_ALIASES,
+      maxDirectives: e.QUERY_MAX_DIRECTIVES,
+      maxTokens: e.QUERY_MAX_TOKENS,
+      maxCost: e.QUERY_MAX_COST,
+      persistedOperations: {
+        mode: e.PERSISTED_OPERATIONS,
+        manifests: e.PERSISTED_OPERATIONS_MANIFESTS,
+        apqTtlSeconds: e.APQ_TTL_SECONDS,
+      },
+    },
+    rateLimit: { budget: e.RATE_LIMIT_BUDGET, restoreRate: e.RATE_LIMIT_RESTORE_RATE },
     auth: {
       issuer: e.JWT_ISSUER,
       audience: e.JWT_AUDIENCE,

@@ -16,3 +16,21 @@ export function parseId(value: string, argument: string): string {
     throw badUserInput(`\`${argument}\` is not a valid id: "${value.slice(0, 64)}".`, argument);
   return value.toLowerCase();
 }
+
+/**
+ * Lookups that take an id or another unique key (`slug`, `username`): exactly one must be given, and
+ * the matching loader answers.
+ */
+export function loadByIdOr<Row>(
+  lookup: { id?: string | null } & Record<string, string | null | undefined>,
+  keyName: string,
+  byId: { load(id: string): Promise<Row> },
+  byKey: { load(key: string): Promise<Row> },
+): Promise<Row> {
+  const id = lookup.id ?? null;
+  const key = lookup[keyName] ?? null;
+  if ((id === null) === (key === null)) {
+    throw badUserInput(`Pass exactly one of \`id\` or \`${keyName}\`.`, id === null ? "id" : keyName);
+  }
+  return id !== null ? byId.load(parseId(id, "id")) : byKey.load(key as string);
+}

@@ -6,7 +6,7 @@ import { loadConfig } from "../../src/config/index.js";
 import type { Role } from "../../src/generated/prisma/client.js";
 import { seedDatabase } from "../../src/platform/db/seed.js";
 import { loggerOptions } from "../../src/platform/logger/index.js";
-import { buildServer, type Gateway } from "../../src/server.js";
+import { buildServer, type Gateway, type ServerDeps } from "../../src/server.js";
 import { type BackendKind, createTestDatabase, type TestDatabase } from "./database.js";
 
 export type GraphQLResponse<Data = Record<string, unknown>> = {
@@ -14,6 +14,8 @@ export type GraphQLResponse<Data = Record<string, unknown>> = {
   headers: Record<string, string | string[] | number | undefined>;
   data?: Data | null;
   errors?: { message: string; path?: (string | number)[]; extensions: Record<string, unknown> }[];
+  /** `cost` (the operation's price and the caller's budget) is always there. */
+  extensions?: Record<string, unknown>;
 };
 
 export type RequestOptions = {
@@ -21,6 +23,8 @@ export type RequestOptions = {
   /** Sent as a bearer token; minted with the gateway's own key. */
   as?: { id: string; role: Role };
   headers?: Record<string, string>;
+  /** The client address the request comes from (default 127.0.0.1). */
+  remoteAddress?: string;
 };
 
 export type TestGateway = {
@@ -37,9 +41,16 @@ export type TestGateway = {
 
 export async function startTestGateway(
   kind: BackendKind,
-  options: { seedScale?: number; env?: Record<string, string> } = {},
+  options: {
+    seedScale?: number;
+    env?: Record<string, string>;
+    /** pg pool size on postgres (default 5): concurrency tests need one connection per transaction in flight. */
+    poolSize?: number;
+    /** More for buildServer, e.g. `fieldLimits` (off by default here) for tests of the limits themselves. */
+    serverDeps?: Partial<Omit<ServerDeps, "db" | "logger">>;
+  } = {},
 ): Promise<TestGateway> {
-  const db = await createTestDatabase(kind);
+  const db = await createTestDatabase(kind, { poolSize: options.poolSize });
   await seedDatabase(db.prisma, { scale: options.seedScale ?? 0.05 });
 
   const logs: Record<string, unknown>[] = [];
@@ -50,8 +61,15 @@ export async function startTestGateway(
     },
   });
   const logger = pino(loggerOptions("info"), sink);
-  const config = loadConfig({ NODE_ENV: "test", ...options.env });
-  const gateway = await buildServer(config, { db, logger });
+  // Budgets and field limits would trip suites that make hundreds of calls from one address; the limit
+  // suites (tests/integration/{cost,field-limits,…}.test.ts) set their own via `env` and `serverDeps`.
+  const config = loadConfig({
+    NODE_ENV: "test",
+    RATE_LIMIT_BUDGET: "1000000000",
+    RATE_LIMIT_RESTORE_RATE: "1000000000",
+    ...options.env,
+  });
+  const gateway = await buildServer(config, { fieldLimits: {}, ...options.serverDeps, db, logger });
 
   const seeded = await db.prisma.user.findMany({
     where: { username: { in: ["admin", "alice", "bob"] } },
@@ -69,7 +87,7 @@ export async function startTestGateway(
     logs,
     users: { admin: user("admin"), alice: user("alice"), bob: user("bob") },
     tokenFor: async (viewer) => (await gateway.tokens.sign({ ...viewer, sessionId: null })).token,
-    async graphql(query, { variables, as, headers = {} } = {}) {
+    async graphql(query, { variables, as, headers = {}, remoteAddress } = {}) {
       const token = as ? (await gateway.tokens.sign({ ...as, sessionId: null })).token : undefined;
       const authorization = token ? { authorization: `Bearer ${token}` } : {};
       const response = await gateway.app.inject({
@@ -77,6 +95,7 @@ export async function startTestGateway(
         url: "/graphql",
         headers: { "content-type": "application/json", ...authorization, ...headers },
         payload: JSON.stringify({ query, variables }),
+        ...(remoteAddress ? { remoteAddress } : {}),
       });
       return { status: response.statusCode, headers: response.headers, ...response.json() };
     },

@@ -13,7 +13,8 @@ type Auth = {
   userErrors: UserErrors;
 };
 
-const authFields = "user { id username } accessToken refreshToken refreshTokenExpiresAt userErrors { field code message }";
+const authFields =
+  "user { id username } accessToken refreshToken refreshTokenExpiresAt userErrors { field code message }";
 const PASSWORD = "tangerine-kayak-4417";
 
 for (const backend of backends) {
@@ -47,17 +48,28 @@ for (const backend of backends) {
     const refresh = (refreshToken: string | null, headers: Record<string, string> = {}) =>
       mutate<"refreshSession", Auth>("refreshSession", refreshToken ? { refreshToken } : {}, authFields, { headers });
     const me = async (token: string | null) =>
-      (await gw.graphql<{ me: { username: string } | null }>("{ me { username } }", {
-        headers: token ? { authorization: `Bearer ${token}` } : {},
-      })).data?.me ?? null;
+      (
+        await gw.graphql<{ me: { username: string } | null }>("{ me { username } }", {
+          headers: token ? { authorization: `Bearer ${token}` } : {},
+        })
+      ).data?.me ?? null;
 
     let counter = 0;
     const newAccount = async () => {
       counter++;
-      const input = { email: `Person${counter}@Example.com`, username: `person_${counter}`, name: "Pat", password: PASSWORD };
+      const input = {
+        email: `Person${counter}@Example.com`,
+        username: `person_${counter}`,
+        name: "Pat",
+        password: PASSWORD,
+      };
       const { result } = await register(input);
       expect(result.userErrors).toEqual([]);
-      return { ...result, email: `person${counter}@example.com` } as Auth & { email: string; accessToken: string; refreshToken: string };
+      return { ...result, email: `person${counter}@example.com` } as Auth & {
+        email: string;
+        accessToken: string;
+        refreshToken: string;
+      };
     };
 
     it("registers an account, signed in at once, with the e-mail stored lower-cased", async () => {
@@ -84,9 +96,18 @@ for (const backend of backends) {
           ["input.password", "WEAK_PASSWORD"],
         ]),
       );
-      const personal = await register({ email: "zed@example.com", username: "zedzed", name: "Z", password: "zedzed-is-my-name" });
+      const personal = await register({
+        email: "zed@example.com",
+        username: "zedzed",
+        name: "Z",
+        password: "zedzed-is-my-name",
+      });
       expect(personal.result.userErrors).toEqual([
-        { field: ["input", "password"], code: "WEAK_PASSWORD", message: "Do not build the password from your username or e-mail." },
+        {
+          field: ["input", "password"],
+          code: "WEAK_PASSWORD",
+          message: "Do not build the password from your username or e-mail.",
+        },
       ]);
       const taken = await register({ email: "ALICE@example.com", username: "alice", name: "A", password: PASSWORD });
       expect(taken.result.userErrors.map((e) => [e.field?.join("."), e.code])).toEqual([
@@ -108,7 +129,12 @@ for (const backend of backends) {
 
     it("upgrades a hash made with older argon2 parameters at the next login", async () => {
       const account = await newAccount();
-      const oldHash = await argon2.hash(PASSWORD, { type: argon2.argon2id, memoryCost: 8192, timeCost: 1, parallelism: 1 });
+      const oldHash = await argon2.hash(PASSWORD, {
+        type: argon2.argon2id,
+        memoryCost: 8192,
+        timeCost: 1,
+        parallelism: 1,
+      });
       await gw.db.prisma.user.update({ where: { id: account.user?.id }, data: { passwordHash: oldHash } });
       expect((await login(account.email, PASSWORD)).result.accessToken).toBeTruthy();
       const { passwordHash } = await gw.db.prisma.user.findUniqueOrThrow({ where: { id: account.user?.id } });
@@ -186,7 +212,10 @@ for (const backend of backends) {
 
     const resetLinkFor = async (email: string) => {
       for (let attempt = 0; attempt < 100; attempt++) {
-        const mail = await gw.db.prisma.emailOutbox.findFirst({ where: { to: email, kind: "password-reset" }, orderBy: { createdAt: "desc" } });
+        const mail = await gw.db.prisma.emailOutbox.findFirst({
+          where: { to: email, kind: "password-reset" },
+          orderBy: { createdAt: "desc" },
+        });
         const token = mail?.body.match(/token=([A-Za-z0-9_-]+)/)?.[1];
         if (token && mail?.sentAt) return token;
         await new Promise((resolve) => setTimeout(resolve, 20));
@@ -197,7 +226,11 @@ for (const backend of backends) {
     it("answers a reset request the same whether the address has an account, mailing only real ones", async () => {
       const account = await newAccount();
       const known = await mutate("requestPasswordReset", { email: account.email }, "success userErrors { code }");
-      const unknown = await mutate("requestPasswordReset", { email: "ghost@example.com" }, "success userErrors { code }");
+      const unknown = await mutate(
+        "requestPasswordReset",
+        { email: "ghost@example.com" },
+        "success userErrors { code }",
+      );
       expect(known.result).toEqual(unknown.result);
       expect(known.result).toEqual({ success: true, userErrors: [] });
       expect(await resetLinkFor(account.email)).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -213,11 +246,23 @@ for (const backend of backends) {
       expect(stored.tokenHash).not.toBe(token);
       expect(stored.expiresAt.getTime() - stored.createdAt.getTime()).toBeLessThanOrEqual(60 * 60 * 1000);
 
-      const weak = await mutate("resetPassword", { token, newPassword: "123456789012" }, "success userErrors { field code }");
+      const weak = await mutate(
+        "resetPassword",
+        { token, newPassword: "123456789012" },
+        "success userErrors { field code }",
+      );
       expect(weak.result.userErrors).toEqual([{ field: ["input", "newPassword"], code: "WEAK_PASSWORD" }]);
-      const done = await mutate("resetPassword", { token, newPassword: "a-brand-new-secret-99" }, "success userErrors { code }");
+      const done = await mutate(
+        "resetPassword",
+        { token, newPassword: "a-brand-new-secret-99" },
+        "success userErrors { code }",
+      );
       expect(done.result).toEqual({ success: true, userErrors: [] });
-      const again = await mutate("resetPassword", { token, newPassword: "yet-another-secret-77" }, "success userErrors { code }");
+      const again = await mutate(
+        "resetPassword",
+        { token, newPassword: "yet-another-secret-77" },
+        "success userErrors { code }",
+      );
       expect(again.result).toEqual({ success: false, userErrors: [{ code: "INVALID_TOKEN" }] });
 
       expect((await refresh(account.refreshToken)).result.userErrors[0]?.code).toBe("INVALID_TOKEN");
@@ -229,8 +274,15 @@ for (const backend of backends) {
       const account = await newAccount();
       await mutate("requestPasswordReset", { email: account.email }, "success");
       const token = await resetLinkFor(account.email);
-      await gw.db.prisma.passwordResetToken.updateMany({ where: { userId: account.user?.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
-      const late = await mutate("resetPassword", { token, newPassword: "a-brand-new-secret-99" }, "userErrors { code }");
+      await gw.db.prisma.passwordResetToken.updateMany({
+        where: { userId: account.user?.id },
+        data: { expiresAt: new Date(Date.now() - 1000) },
+      });
+      const late = await mutate(
+        "resetPassword",
+        { token, newPassword: "a-brand-new-secret-99" },
+        "userErrors { code }",
+      );
       expect(late.result).toEqual({ userErrors: [{ code: "INVALID_TOKEN" }] });
     });
 
@@ -243,10 +295,18 @@ for (const backend of backends) {
         "success userErrors { field code }",
         { token: account.accessToken },
       );
-      expect(wrong.result).toEqual({ success: false, userErrors: [{ field: ["input", "currentPassword"], code: "INVALID_CREDENTIALS" }] });
-      const ok = await mutate("changePassword", { currentPassword: PASSWORD, newPassword: "fresh-password-2024" }, "success", {
-        token: account.accessToken,
+      expect(wrong.result).toEqual({
+        success: false,
+        userErrors: [{ field: ["input", "currentPassword"], code: "INVALID_CREDENTIALS" }],
       });
+      const ok = await mutate(
+        "changePassword",
+        { currentPassword: PASSWORD, newPassword: "fresh-password-2024" },
+        "success",
+        {
+          token: account.accessToken,
+        },
+      );
       expect(ok.result).toEqual({ success: true });
       expect((await refresh(other.result.refreshToken)).result.userErrors[0]?.code).toBe("INVALID_TOKEN");
       expect((await refresh(account.refreshToken)).result.userErrors).toEqual([]);
@@ -254,17 +314,29 @@ for (const backend of backends) {
 
     it("updates the profile, refusing a taken username", async () => {
       const account = await newAccount();
-      const taken = await mutate("updateMe", { username: "bob" }, "user { username } userErrors { field code }", { token: account.accessToken });
-      expect(taken.result).toEqual({ user: null, userErrors: [{ field: ["input", "username"], code: "TAKEN" }] });
-      const ok = await mutate("updateMe", { name: "Pat Smith", username: "Pat_Smith" }, "user { name username email } userErrors { code }", {
+      const taken = await mutate("updateMe", { username: "bob" }, "user { username } userErrors { field code }", {
         token: account.accessToken,
       });
-      expect(ok.result).toEqual({ user: { name: "Pat Smith", username: "pat_smith", email: account.email }, userErrors: [] });
+      expect(taken.result).toEqual({ user: null, userErrors: [{ field: ["input", "username"], code: "TAKEN" }] });
+      const ok = await mutate(
+        "updateMe",
+        { name: "Pat Smith", username: "Pat_Smith" },
+        "user { name username email } userErrors { code }",
+        {
+          token: account.accessToken,
+        },
+      );
+      expect(ok.result).toEqual({
+        user: { name: "Pat Smith", username: "pat_smith", email: account.email },
+        userErrors: [],
+      });
     });
 
     it("deletes the account (soft) after confirming the password, ending its sessions", async () => {
       const account = await newAccount();
-      const wrong = await mutate("deleteMe", { password: "not-the-password" }, "success userErrors { code }", { token: account.accessToken });
+      const wrong = await mutate("deleteMe", { password: "not-the-password" }, "success userErrors { code }", {
+        token: account.accessToken,
+      });
       expect(wrong.result).toEqual({ success: false, userErrors: [{ code: "INVALID_CREDENTIALS" }] });
       const done = await mutate("deleteMe", { password: PASSWORD }, "success", { token: account.accessToken });
       expect(done.result).toEqual({ success: true });

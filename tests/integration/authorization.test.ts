@@ -143,6 +143,13 @@ const matrix: Row[] = [
     expect: { ...everyone, anonymous: "null" },
   },
   {
+    field: "Query.rateLimit",
+    name: "Query.rateLimit",
+    query: "{ rateLimit { requestedQueryCost currentlyAvailable } }",
+    path: ["rateLimit"],
+    expect: everyone,
+  },
+  {
     field: "Query.product",
     name: "Query.product",
     query: '{ product(slug: "no-such-product") { id } }',
@@ -207,6 +214,70 @@ const matrix: Row[] = [
       expect: { ...everyone, anonymous: "UNAUTHENTICATED" },
     }),
   ),
+  // Write API: each tried with input it refuses (a malformed id, an invalid input), so the row proves who
+  // gets through to the resolver (a payload with userErrors is "allowed") without changing any data.
+  ...(
+    [
+      ["createCategory", '{ createCategory(input: { name: "", slug: "-" }) { userErrors { code } } }'],
+      ["updateCategory", '{ updateCategory(id: "x", input: {}) { userErrors { code } } }'],
+      ["deleteCategory", '{ deleteCategory(id: "x") { userErrors { code } } }'],
+      [
+        "createProduct",
+        '{ createProduct(input: { name: "", slug: "-", priceCents: -1, categoryId: "x" }) { userErrors { code } } }',
+      ],
+      ["updateProduct", '{ updateProduct(id: "x", input: {}) { userErrors { code } } }'],
+      ["archiveProduct", '{ archiveProduct(id: "x") { userErrors { code } } }'],
+      ["deleteProduct", '{ deleteProduct(id: "x") { userErrors { code } } }'],
+      ["updateOrderStatus", '{ updateOrderStatus(id: "x", status: PAID) { userErrors { code } } }'],
+    ] as const
+  ).map(
+    ([field, selection]): Row => ({
+      field: `Mutation.${field}`,
+      name: `Mutation.${field}`,
+      query: `mutation ${selection}`,
+      path: [field],
+      expect: adminOnly,
+    }),
+  ),
+  ...(
+    [
+      ["createReview", '{ createReview(input: { productId: "x", rating: 0, body: "" }) { userErrors { code } } }'],
+      ["updateReview", '{ updateReview(id: "x", input: {}) { userErrors { code } } }'],
+      ["deleteReview", '{ deleteReview(id: "x") { userErrors { code } } }'],
+      [
+        "createAddress",
+        '{ createAddress(input: { recipient: "", line1: "", city: "", postalCode: "", country: "" }) { userErrors { code } } }',
+      ],
+      ["updateAddress", '{ updateAddress(id: "x", input: {}) { userErrors { code } } }'],
+      ["setDefaultAddress", '{ setDefaultAddress(id: "x") { userErrors { code } } }'],
+      ["deleteAddress", '{ deleteAddress(id: "x") { userErrors { code } } }'],
+      ["createPost", '{ createPost(input: { title: "", slug: "-", body: "" }) { userErrors { code } } }'],
+      ["updatePost", '{ updatePost(id: "x", input: {}) { userErrors { code } } }'],
+      ["publishPost", '{ publishPost(id: "x") { userErrors { code } } }'],
+      ["unpublishPost", '{ unpublishPost(id: "x") { userErrors { code } } }'],
+      ["deletePost", '{ deletePost(id: "x") { userErrors { code } } }'],
+      [
+        "placeOrder",
+        '{ placeOrder(input: { items: [], addressId: "x", idempotencyKey: "-" }) { userErrors { code } } }',
+      ],
+      ["cancelOrder", '{ cancelOrder(id: "x") { userErrors { code } } }'],
+    ] as const
+  ).map(
+    ([field, selection]): Row => ({
+      field: `Mutation.${field}`,
+      name: `Mutation.${field}`,
+      query: `mutation ${selection}`,
+      path: [field],
+      expect: { ...everyone, anonymous: "UNAUTHENTICATED" },
+    }),
+  ),
+  {
+    field: "Mutation.recordPostView",
+    name: "Mutation.recordPostView",
+    query: 'mutation { recordPostView(id: "x") { userErrors { code } } }',
+    path: ["recordPostView"],
+    expect: everyone,
+  },
 ];
 
 /** Object fields whose rule is more than `allow`: each needs a row above too. */

@@ -66,12 +66,11 @@ describe("loadConfig", () => {
   });
 
   it("reads several verification keys for rotation, and names a bad one", () => {
-    const publicPem = () =>
-      generateKeyPairSync("ed25519").publicKey.export({ type: "spki", format: "pem" }).toString();
+    const publicPem = () => generateKeyPairSync("ed25519").publicKey.export({ type: "spki", format: "pem" }).toString();
     const config = loadConfig({ JWT_VERIFICATION_KEYS: `${publicPem()}\n${publicPem()}` });
     expect(config.auth.verificationKeyPems).toHaveLength(2);
-    expect(failure({ JWT_VERIFICATION_KEYS: "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----" }).problems[0]).toMatch(
-      /^JWT_VERIFICATION_KEYS: must be Ed25519 public keys/,
-    );
+    expect(
+      failure({ JWT_VERIFICATION_KEYS: "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----" }).problems[0],
+    ).toMatch(/^JWT_VERIFICATION_KEYS: must be Ed25519 public keys/);
   });
 });

@@ -18,7 +18,10 @@ describe("access token key rotation", () => {
   it("keeps accepting tokens of a retired key listed for verification, picked by kid", async () => {
     const oldKey = keyPair();
     const newKey = keyPair();
-    const before = await createAccessTokens({ ...settings, privateKeyPem: oldKey.privatePem, verificationKeyPems: [] }, silent);
+    const before = await createAccessTokens(
+      { ...settings, privateKeyPem: oldKey.privatePem, verificationKeyPems: [] },
+      silent,
+    );
     const { token } = await before.sign(alice);
 
     const after = await createAccessTokens(
@@ -32,13 +35,19 @@ describe("access token key rotation", () => {
     );
 
     // Once the old key is dropped from the list, its tokens stop working.
-    const later = await createAccessTokens({ ...settings, privateKeyPem: newKey.privatePem, verificationKeyPems: [] }, silent);
+    const later = await createAccessTokens(
+      { ...settings, privateKeyPem: newKey.privatePem, verificationKeyPems: [] },
+      silent,
+    );
     await expect(later.verify(token)).rejects.toBeInstanceOf(InvalidTokenError);
     expect(await later.verify(fresh.token)).toEqual(alice);
   });
 
   it("issues 15-minute tokens carrying the session id", async () => {
-    const tokens = await createAccessTokens({ ...settings, privateKeyPem: keyPair().privatePem, verificationKeyPems: [] }, silent);
+    const tokens = await createAccessTokens(
+      { ...settings, privateKeyPem: keyPair().privatePem, verificationKeyPems: [] },
+      silent,
+    );
     const { token, expiresAt } = await tokens.sign(alice);
     const claims = JSON.parse(Buffer.from(token.split(".")[1] as string, "base64url").toString());
     expect(claims).toMatchObject({ sub: alice.id, role: "USER", sid: "s-1", iss: "iss", aud: "aud" });

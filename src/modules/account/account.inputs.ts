@@ -62,7 +62,10 @@ export class RefreshSessionInput {
   @MaxLength(200, { message: "This is not a refresh token." })
   refreshToken?: string | null;
 
-  @Field(() => Boolean, { nullable: true, description: "Return the new refresh token as a cookie (default: as it came)." })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: "Return the new refresh token as a cookie (default: as it came).",
+  })
   @IsOptional()
   useCookie?: boolean | null;
 }

@@ -43,7 +43,10 @@ export function accountRepository(prisma: PrismaClient) {
 
     /** Marks a refresh token used; false if something else already did (a concurrent reuse). */
     async claimRefreshToken(id: string, db: Db) {
-      const { count } = await db.refreshToken.updateMany({ where: { id, rotatedAt: null }, data: { rotatedAt: now() } });
+      const { count } = await db.refreshToken.updateMany({
+        where: { id, rotatedAt: null },
+        data: { rotatedAt: now() },
+      });
       return count === 1;
     },
 

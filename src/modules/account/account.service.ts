@@ -1,5 +1,5 @@
 import type { RequestContext } from "../../context.js";
-import { type User, Prisma } from "../../generated/prisma/client.js";
+import { Prisma, type User } from "../../generated/prisma/client.js";
 import { hashOpaqueToken, newOpaqueToken } from "../../platform/auth/opaque-tokens.js";
 import { hashPassword, needsRehash, passwordProblem, verifyPassword } from "../../platform/auth/passwords.js";
 import { type UserError, UserErrorCode, userError, validateInput } from "../../platform/validation/index.js";
@@ -75,7 +75,8 @@ async function startSession(ctx: RequestContext, user: User, useCookie: boolean)
 async function takenErrors(ctx: RequestContext, values: { email?: string; username?: string }, exceptUserId?: string) {
   const taken = await accountRepository(ctx.prisma).takenIdentifiers(values, exceptUserId);
   const errors: UserError[] = [];
-  if (taken.email) errors.push(userError(["input", "email"], UserErrorCode.TAKEN, "An account with this e-mail address exists."));
+  if (taken.email)
+    errors.push(userError(["input", "email"], UserErrorCode.TAKEN, "An account with this e-mail address exists."));
   if (taken.username) errors.push(userError(["input", "username"], UserErrorCode.TAKEN, "This username is taken."));
   return errors;
 }
@@ -181,7 +182,10 @@ export async function logoutAll(ctx: RequestContext, userId: string): Promise<Lo
   return { revokedSessions, userErrors: [] };
 }
 
-export async function requestPasswordReset(ctx: RequestContext, input: RequestPasswordResetInput): Promise<SuccessPayload> {
+export async function requestPasswordReset(
+  ctx: RequestContext,
+  input: RequestPasswordResetInput,
+): Promise<SuccessPayload> {
   const errors = await validateInput(input);
   if (errors.length > 0) return { success: false, userErrors: errors };
   // The answer (and its timing) must not say whether the address has an account, so the work for a
@@ -213,7 +217,13 @@ export async function resetPassword(ctx: RequestContext, input: ResetPasswordInp
   if (errors.length > 0) return { success: false, userErrors: errors };
   const invalidToken = {
     success: false,
-    userErrors: [userError(["input", "token"], UserErrorCode.INVALID_TOKEN, "This reset link is invalid, used or expired. Ask for a new one.")],
+    userErrors: [
+      userError(
+        ["input", "token"],
+        UserErrorCode.INVALID_TOKEN,
+        "This reset link is invalid, used or expired. Ask for a new one.",
+      ),
+    ],
   };
   const accounts = accountRepository(ctx.prisma);
   const tokenHash = hashOpaqueToken(input.token);
@@ -221,7 +231,8 @@ export async function resetPassword(ctx: RequestContext, input: ResetPasswordInp
   if (!pending || pending.usedAt || pending.expiresAt <= new Date() || pending.user.deletedAt) return invalidToken;
   // A weak password leaves the token usable for a better one.
   const weak = passwordProblem(input.newPassword, pending.user);
-  if (weak) return { success: false, userErrors: [userError(["input", "newPassword"], UserErrorCode.WEAK_PASSWORD, weak)] };
+  if (weak)
+    return { success: false, userErrors: [userError(["input", "newPassword"], UserErrorCode.WEAK_PASSWORD, weak)] };
 
   const passwordHash = await hashPassword(input.newPassword);
   const done = await accounts.transaction(async (tx) => {
@@ -236,7 +247,11 @@ export async function resetPassword(ctx: RequestContext, input: ResetPasswordInp
   return { success: true, userErrors: [] };
 }
 
-export async function changePassword(ctx: RequestContext, userId: string, input: ChangePasswordInput): Promise<SuccessPayload> {
+export async function changePassword(
+  ctx: RequestContext,
+  userId: string,
+  input: ChangePasswordInput,
+): Promise<SuccessPayload> {
   const errors = await validateInput(input);
   if (errors.length > 0) return { success: false, userErrors: errors };
   const accounts = accountRepository(ctx.prisma);
@@ -244,11 +259,18 @@ export async function changePassword(ctx: RequestContext, userId: string, input:
   if (!user || !(await verifyPassword(user.passwordHash, input.currentPassword))) {
     return {
       success: false,
-      userErrors: [userError(["input", "currentPassword"], UserErrorCode.INVALID_CREDENTIALS, "The current password is incorrect.")],
+      userErrors: [
+        userError(
+          ["input", "currentPassword"],
+          UserErrorCode.INVALID_CREDENTIALS,
+          "The current password is incorrect.",
+        ),
+      ],
     };
   }
   const weak = passwordProblem(input.newPassword, user);
-  if (weak) return { success: false, userErrors: [userError(["input", "newPassword"], UserErrorCode.WEAK_PASSWORD, weak)] };
+  if (weak)
+    return { success: false, userErrors: [userError(["input", "newPassword"], UserErrorCode.WEAK_PASSWORD, weak)] };
   const passwordHash = await hashPassword(input.newPassword);
   await accounts.transaction(async (tx) => {
     await accounts.updateUser(user.id, { passwordHash }, tx);

@@ -1,6 +1,6 @@
 import { Field, Int, ObjectType } from "type-graphql";
-import { UserError } from "../../platform/validation/index.js";
 import type { User as UserRow } from "../../generated/prisma/client.js";
+import { UserError } from "../../platform/validation/index.js";
 import { User } from "../user/index.js";
 
 @ObjectType({ description: "The result of signing up, signing in, or refreshing a session." })

@@ -1,5 +1,5 @@
 import type { Address } from "../../generated/prisma/client.js";
-import { isAdmin, isOwner, or } from "../../platform/permissions/rules.js";
+import { allow, isAdmin, isAuthenticated, isOwner, or } from "../../platform/permissions/rules.js";
 import { isSelfOrAdmin } from "../user/index.js";
 
 const isAddressOwnerOrAdmin = or(
@@ -10,6 +10,13 @@ const isAddressOwnerOrAdmin = or(
 export const addressPermissions = {
   User: {
     addresses: isSelfOrAdmin,
+  },
+  // Signed-in callers, on their own book only: the owner is in every repository `where`.
+  Mutation: {
+    createAddress: isAuthenticated,
+    updateAddress: isAuthenticated,
+    setDefaultAddress: isAuthenticated,
+    deleteAddress: isAuthenticated,
   },
   // Checked again on every field, not only on `User.addresses`: an address must stay private
   // whichever field comes to return one later.
@@ -27,4 +34,7 @@ export const addressPermissions = {
     createdAt: isAddressOwnerOrAdmin,
     updatedAt: isAddressOwnerOrAdmin,
   },
+  // The address inside is checked field by field by the Address rules above.
+  AddressPayload: { address: allow, userErrors: allow },
+  DeleteAddressPayload: { deletedAddressId: allow, userErrors: allow },
 };

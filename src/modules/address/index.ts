@@ -1,9 +1,9 @@
-import { UserAddressesResolver } from "./address.resolver.js";
+import { AddressResolver, UserAddressesResolver } from "./address.resolver.js";
 
 export { createAddressLoaders } from "./address.loaders.js";
-export { UserAddressesResolver } from "./address.resolver.js";
+export { AddressResolver, UserAddressesResolver } from "./address.resolver.js";
 export { addressPermissions } from "./address.rules.js";
 export { userAddresses } from "./address.service.js";
 export { Address } from "./address.type.js";
 
-export const addressResolvers = [UserAddressesResolver] as const;
+export const addressResolvers = [UserAddressesResolver, AddressResolver] as const;

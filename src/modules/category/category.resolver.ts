@@ -1,10 +1,12 @@
-import { Args, Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { RequestContext } from "../../context.js";
 import type { Category as CategoryRow } from "../../generated/prisma/client.js";
 import { ConnectionArgs } from "../../platform/pagination/index.js";
 import { categoryProducts, ProductConnection } from "../product/index.js";
 import { CategoryLookupArgs } from "./category.args.js";
-import { findCategory, rootCategories } from "./category.service.js";
+import { CreateCategoryInput, UpdateCategoryInput } from "./category.input.js";
+import { CategoryPayload, DeleteCategoryPayload } from "./category.payload.js";
+import { createCategory, deleteCategory, findCategory, rootCategories, updateCategory } from "./category.service.js";
 import { Category } from "./category.type.js";
 
 @Resolver(() => Category)
@@ -38,5 +40,35 @@ export class CategoryResolver {
     @Ctx() ctx: RequestContext,
   ) {
     return categoryProducts(ctx, category.id, args);
+  }
+
+  @Mutation(() => CategoryPayload, { description: "Add a category, top-level or under a parent. ADMIN only." })
+  createCategory(
+    @Arg("input", () => CreateCategoryInput, { description: "The new category." }) input: CreateCategoryInput,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return createCategory(ctx, input);
+  }
+
+  @Mutation(() => CategoryPayload, {
+    description:
+      "Rename a category, change its slug or description, or move it (with its subtree) under another parent. ADMIN only.",
+  })
+  updateCategory(
+    @Arg("id", () => ID, { description: "The category to change." }) id: string,
+    @Arg("input", () => UpdateCategoryInput, { description: "The changes." }) input: UpdateCategoryInput,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return updateCategory(ctx, id, input);
+  }
+
+  @Mutation(() => DeleteCategoryPayload, {
+    description: "Delete an empty category (no sub-categories, no products). ADMIN only.",
+  })
+  deleteCategory(
+    @Arg("id", () => ID, { description: "The category to delete." }) id: string,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return deleteCategory(ctx, id);
   }
 }

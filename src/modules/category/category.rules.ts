@@ -1,7 +1,8 @@
-import { allow } from "../../platform/permissions/rules.js";
+import { allow, isAdmin } from "../../platform/permissions/rules.js";
 
 export const categoryPermissions = {
   Query: { categories: allow, category: allow },
+  Mutation: { createCategory: isAdmin, updateCategory: isAdmin, deleteCategory: isAdmin },
   Category: {
     id: allow,
     name: allow,
@@ -13,4 +14,8 @@ export const categoryPermissions = {
     children: allow,
     products: allow,
   },
+  // Payloads only come back from the mutations above, which already required ADMIN; what they hold is
+  // ruled by its own type (Category fields are public anyway).
+  CategoryPayload: { category: allow, userErrors: allow },
+  DeleteCategoryPayload: { deletedCategoryId: allow, userErrors: allow },
 };

@@ -1,9 +1,34 @@
-import { type Order, Prisma, type PrismaClient } from "../../generated/prisma/client.js";
+import {
+  type Order,
+  type OrderItem,
+  type OrderStatus,
+  Prisma,
+  type ProductStatus,
+} from "../../generated/prisma/client.js";
+import type { Db } from "../../platform/db/transaction.js";
 import { type PageRequest, pagesByParent } from "../../platform/pagination/index.js";
+import type { ShippingAddress } from "./order.type.js";
 
 const orderColumns = Object.values(Prisma.OrderScalarFieldEnum);
 
-export function orderRepository(prisma: PrismaClient) {
+export const idempotencyKeyConstraint = {
+  index: "orders_userId_idempotencyKey_key",
+  columns: ["userId", "idempotencyKey"],
+} as const;
+
+export type NewOrder = {
+  userId: string;
+  idempotencyKey: string;
+  totalCents: number;
+  currency: string;
+  shippingAddress: ShippingAddress;
+  items: { productId: string; quantity: number; unitPriceCents: number }[];
+};
+
+/** Items in the order they were added, as `findItemsByOrderIds` returns them. */
+const itemOrder = [{ createdAt: "asc" }, { id: "asc" }] satisfies Prisma.OrderItemOrderByWithRelationInput[];
+
+export function orderRepository(prisma: Db) {
   return {
     findByIds: (ids: readonly string[]) => prisma.order.findMany({ where: { id: { in: [...ids] } } }),
 
@@ -11,7 +36,7 @@ export function orderRepository(prisma: PrismaClient) {
     findItemsByOrderIds: (orderIds: readonly string[]) =>
       prisma.orderItem.findMany({
         where: { orderId: { in: [...orderIds] } },
-        orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+        orderBy: itemOrder,
       }),
 
     pagesByUser: (userIds: readonly string[], page: PageRequest<Order>) =>
@@ -30,6 +55,85 @@ export function orderRepository(prisma: PrismaClient) {
       });
       const counts = new Map(groups.map((group) => [group.userId, group._count._all]));
       return userIds.map((id) => counts.get(id) ?? 0);
+    },
+
+    /** An order and the caller's scope: `userId` limits it to that customer's orders. */
+    find: (id: string, userId?: string) => prisma.order.findFirst({ where: { id, userId } }),
+
+    findItems: (orderId: string) => prisma.orderItem.findMany({ where: { orderId }, orderBy: itemOrder }),
+
+    findByIdempotencyKey: (userId: string, idempotencyKey: string) =>
+      prisma.order.findUnique({
+        where: { userId_idempotencyKey: { userId, idempotencyKey } },
+        include: { items: { orderBy: itemOrder } },
+      }),
+
+    /** The address as the order keeps it; null unless it is this user's. */
+    findAddressSnapshot: (userId: string, addressId: string): Promise<ShippingAddress | null> =>
+      prisma.address.findFirst({
+        where: { id: addressId, userId },
+        select: {
+          recipient: true,
+          line1: true,
+          line2: true,
+          city: true,
+          region: true,
+          postalCode: true,
+          country: true,
+        },
+      }),
+
+    /**
+     * Takes `quantity` units if the product is on sale and has them, in one conditional statement: the
+     * check and the decrement cannot be separated by a concurrent checkout, because PostgreSQL re-checks
+     * `stock >= quantity` on the row's latest version after waiting for its lock. Null when refused.
+     * The price comes back with it, so the order is priced from the same row it reserved.
+     */
+    reserveStock: async (productId: string, quantity: number) => {
+      const [row] = await prisma.$queryRaw<{ id: string; priceCents: number; currency: string }[]>`
+        UPDATE products SET stock = stock - ${quantity}::int
+        WHERE id = ${productId}::uuid AND status = 'ACTIVE' AND "deletedAt" IS NULL AND stock >= ${quantity}::int
+        RETURNING id, "priceCents", currency`;
+      return row ?? null;
+    },
+
+    /** Why a reservation was refused: missing, not on sale, or too few in stock. */
+    availability: async (productId: string) => {
+      const [row] = await prisma.$queryRaw<{ status: ProductStatus; deletedAt: Date | null; stock: number }[]>`
+        SELECT status, "deletedAt", stock FROM products WHERE id = ${productId}::uuid`;
+      return row ?? null;
+    },
+
+    /** Puts units back, whatever the product's status now: they are on the shelf again either way. */
+    releaseStock: (productId: string, quantity: number) =>
+      prisma.$executeRaw`UPDATE products SET stock = stock + ${quantity}::int WHERE id = ${productId}::uuid`,
+
+    create: async (order: NewOrder): Promise<{ order: Order; items: OrderItem[] }> => {
+      const { items, ...row } = await prisma.order.create({
+        data: {
+          userId: order.userId,
+          idempotencyKey: order.idempotencyKey,
+          totalCents: order.totalCents,
+          currency: order.currency,
+          shippingAddress: { ...order.shippingAddress } satisfies Prisma.InputJsonObject,
+          items: { create: order.items },
+        },
+        include: { items: { orderBy: itemOrder } },
+      });
+      return { order: row, items };
+    },
+
+    /**
+     * Moves the order to `to` only if its status is one of `from` (and it is `userId`'s, when given), in one
+     * statement. Two concurrent requests cannot both make the same move: the second waits for the first's
+     * row lock, then finds the status changed and matches nothing. Null when nothing matched.
+     */
+    transition: async (id: string, from: readonly OrderStatus[], to: OrderStatus, userId?: string) => {
+      const [row] = await prisma.order.updateManyAndReturn({
+        where: { id, userId, status: { in: [...from] } },
+        data: { status: to },
+      });
+      return row ?? null;
     },
   };
 }

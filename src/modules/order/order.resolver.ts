@@ -1,11 +1,28 @@
-import { Args, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { RequestContext } from "../../context.js";
-import type { OrderItem as OrderItemRow, Order as OrderRow, User as UserRow } from "../../generated/prisma/client.js";
+import {
+  type OrderItem as OrderItemRow,
+  type Order as OrderRow,
+  OrderStatus,
+  type User as UserRow,
+} from "../../generated/prisma/client.js";
 import { ConnectionArgs } from "../../platform/pagination/index.js";
+import { requireViewer } from "../../platform/permissions/viewer.js";
 import { Product } from "../product/index.js";
 import { User } from "../user/index.js";
 import { OrderLookupArgs } from "./order.args.js";
-import { findOrder, lineTotalCents, orderItems, shippingAddressOf, userOrders } from "./order.service.js";
+import { PlaceOrderInput } from "./order.input.js";
+import { OrderPayload } from "./order.payload.js";
+import {
+  cancelOrder,
+  findOrder,
+  lineTotalCents,
+  orderItems,
+  placeOrder,
+  shippingAddressOf,
+  updateOrderStatus,
+  userOrders,
+} from "./order.service.js";
 import { Order, OrderConnection, OrderItem, ShippingAddress } from "./order.type.js";
 
 @Resolver(() => Order)
@@ -33,6 +50,37 @@ export class OrderResolver {
   @FieldResolver(() => [OrderItem], { description: "What was bought, in the order it was added." })
   items(@Root() order: OrderRow, @Ctx() ctx: RequestContext) {
     return orderItems(ctx, order.id);
+  }
+
+  @Mutation(() => OrderPayload, {
+    description:
+      "Check out: reserve the stock, price the items from the catalog, copy the address and create a PENDING order, all or nothing. Safe to retry with the same `idempotencyKey`. Needs sign-in.",
+  })
+  placeOrder(
+    @Arg("input", () => PlaceOrderInput, { description: "The checkout." }) input: PlaceOrderInput,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return placeOrder(ctx, requireViewer(ctx), input);
+  }
+
+  @Mutation(() => OrderPayload, {
+    description:
+      "Cancel an order and put its stock back: your own while PENDING; admins any order still PENDING or PAID. Needs sign-in.",
+  })
+  cancelOrder(@Arg("id", () => ID, { description: "The order to cancel." }) id: string, @Ctx() ctx: RequestContext) {
+    return cancelOrder(ctx, requireViewer(ctx), id);
+  }
+
+  @Mutation(() => OrderPayload, {
+    description:
+      "Move an order along PENDING → PAID → SHIPPED → DELIVERED, or cancel it from PENDING or PAID (stock is put back). ADMIN only.",
+  })
+  updateOrderStatus(
+    @Arg("id", () => ID, { description: "The order." }) id: string,
+    @Arg("status", () => OrderStatus, { description: "The status it moves to." }) status: OrderStatus,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return updateOrderStatus(ctx, id, status);
   }
 }
 

@@ -10,6 +10,10 @@ const isOrderOwnerOrAdmin = or(
 export const orderPermissions = {
   // Signed-in callers only; the service then answers null for orders that are not theirs.
   Query: { order: isAuthenticated },
+  // Customers act on their own orders only (the owner is in the repository `where`); admins on any.
+  Mutation: { placeOrder: isAuthenticated, cancelOrder: isAuthenticated, updateOrderStatus: isAdmin },
+  // The order inside is checked field by field by the Order rules below (its customer or an admin).
+  OrderPayload: { order: allow, userErrors: allow },
   User: { orders: isSelfOrAdmin },
   Order: {
     id: isOrderOwnerOrAdmin,

@@ -1,5 +1,9 @@
 import type { RequestContext } from "../../context.js";
-import type { Order, OrderItem } from "../../generated/prisma/client.js";
+import { type Order, type OrderItem, OrderStatus, ProductStatus } from "../../generated/prisma/client.js";
+import type { Viewer } from "../../platform/auth/tokens.js";
+import { isUniqueViolation } from "../../platform/db/errors.js";
+import { inTransaction, lockForTransaction } from "../../platform/db/transaction.js";
+import { conflict } from "../../platform/errors/index.js";
 import { parseId } from "../../platform/ids.js";
 import {
   type ConnectionArguments,
@@ -7,6 +11,20 @@ import {
   type SortOrder,
   toConnection,
 } from "../../platform/pagination/index.js";
+import {
+  reject,
+  rejectAll,
+  settle,
+  type UserError,
+  UserErrorCode,
+  userError,
+  validateId,
+  validateInput,
+} from "../../platform/validation/index.js";
+import { forgetProducts } from "../product/index.js";
+import type { PlaceOrderInput } from "./order.input.js";
+import type { OrderPayload } from "./order.payload.js";
+import { idempotencyKeyConstraint, orderRepository } from "./order.repository.js";
 import type { ShippingAddress } from "./order.type.js";
 
 const newestFirst: SortOrder<Order> = { key: "newest", field: "createdAt", direction: "desc" };
@@ -70,4 +88,206 @@ export function shippingAddressOf(order: Pick<Order, "id" | "shippingAddress">):
     postalCode: required("postalCode"),
     country: required("country"),
   };
+}
+
+/**
+ * The order life cycle: for each status, the statuses an order may reach it from. Cancelling (from
+ * PENDING or PAID) puts the stock back; nothing returns to PENDING, and DELIVERED and CANCELLED are final.
+ */
+export const orderTransitions: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
+  [OrderStatus.PENDING]: [],
+  [OrderStatus.PAID]: [OrderStatus.PENDING],
+  [OrderStatus.SHIPPED]: [OrderStatus.PAID],
+  [OrderStatus.DELIVERED]: [OrderStatus.SHIPPED],
+  [OrderStatus.CANCELLED]: [OrderStatus.PENDING, OrderStatus.PAID],
+};
+
+/** Customers may cancel only before payment; later it is a matter for support (an admin). */
+const customerCancellableFrom: readonly OrderStatus[] = [OrderStatus.PENDING];
+
+/** Order totals are a PostgreSQL integer. */
+const MAX_TOTAL_CENTS = 2_147_483_647;
+
+const failed = (userErrors: UserError[]): OrderPayload => ({ order: null, userErrors });
+
+type Line = { index: number; productId: string; quantity: number };
+
+/** Row locks on products are always taken in id order, by checkouts and cancellations alike, so they cannot deadlock. */
+const byProductId = <Item extends { productId: string }>(a: Item, b: Item) =>
+  a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0;
+
+/** The order and its items replace cached copies; the customer's order list and count are stale. */
+function remember(ctx: RequestContext, order: Order, items: OrderItem[]) {
+  const { order: loaders } = ctx.loaders;
+  loaders.byId.clear(order.id).prime(order.id, order);
+  loaders.itemsByOrderId.clear(order.id).prime(order.id, items);
+  loaders.pageByUser.clearAll();
+  loaders.countByUser.clear(order.userId);
+  forgetProducts(
+    ctx,
+    items.map((item) => item.productId),
+  );
+}
+
+/** A retry must be the same checkout; a key reused for another basket is a client bug, not a replay. */
+function assertSameLines(existing: readonly OrderItem[], lines: readonly Line[]) {
+  const key = (items: readonly { productId: string; quantity: number }[]) =>
+    [...items]
+      .sort(byProductId)
+      .map((item) => `${item.productId}×${item.quantity}`)
+      .join(",");
+  if (key(existing) !== key(lines)) {
+    throw conflict(
+      "This idempotencyKey already placed an order with different items. Use a new key for a new order.",
+      "input.idempotencyKey",
+    );
+  }
+}
+
+/**
+ * Places the order in one transaction: stock is taken with conditional updates (never below zero, never
+ * oversold), prices and currency are read from the rows reserved, the address is copied, and the total
+ * is computed here. Any refusal rolls everything back.
+ *
+ * Retrying with the same idempotency key returns the first order. Concurrent twins queue on an advisory
+ * lock for (user, key), so the second sees the first's committed order; the unique (userId,
+ * idempotencyKey) index stays the guarantee, and its violation is answered with the winner too.
+ */
+export async function placeOrder(ctx: RequestContext, viewer: Viewer, input: PlaceOrderInput): Promise<OrderPayload> {
+  const invalid = await validateInput(input);
+  if (invalid.length > 0) return failed(invalid);
+  const lines: Line[] = input.items.map((item, index) => ({
+    index,
+    productId: item.productId.toLowerCase(),
+    quantity: item.quantity,
+  }));
+  const key = input.idempotencyKey;
+
+  const place = () =>
+    inTransaction(ctx.prisma, async (tx) => {
+      const orders = orderRepository(tx);
+      await lockForTransaction(tx, `place-order:${viewer.id}:${key}`);
+      const earlier = await orders.findByIdempotencyKey(viewer.id, key);
+      if (earlier) {
+        const { items, ...order } = earlier;
+        assertSameLines(items, lines);
+        return { order, items };
+      }
+
+      const address = await orders.findAddressSnapshot(viewer.id, input.addressId);
+      if (!address)
+        reject(["input", "addressId"], UserErrorCode.NOT_FOUND, "There is no address of yours with this id.");
+
+      const problems: { index: number; error: UserError }[] = [];
+      const priced: (Line & { unitPriceCents: number; currency: string })[] = [];
+      for (const line of [...lines].sort(byProductId)) {
+        const reserved = await orders.reserveStock(line.productId, line.quantity);
+        if (reserved) {
+          priced.push({ ...line, unitPriceCents: reserved.priceCents, currency: reserved.currency });
+          continue;
+        }
+        // Carry on through the other lines, so the customer learns about every one at once.
+        const product = await orders.availability(line.productId);
+        const at = ["input", "items", String(line.index)];
+        const error =
+          !product || product.status !== ProductStatus.ACTIVE || product.deletedAt !== null
+            ? userError([...at, "productId"], UserErrorCode.NOT_FOUND, "There is no product on sale with this id.")
+            : userError(
+                [...at, "quantity"],
+                UserErrorCode.OUT_OF_STOCK,
+                product.stock === 0 ? "This product is out of stock." : `Only ${product.stock} left in stock.`,
+              );
+        problems.push({ index: line.index, error });
+      }
+      if (problems.length > 0) rejectAll(problems.sort((a, b) => a.index - b.index).map((problem) => problem.error));
+
+      const currencies = new Set(priced.map((line) => line.currency));
+      if (currencies.size > 1) {
+        reject(
+          ["input", "items"],
+          UserErrorCode.CONFLICT,
+          "These products are priced in different currencies: order them separately.",
+        );
+      }
+      const totalCents = priced.reduce((sum, line) => sum + line.quantity * line.unitPriceCents, 0);
+      if (totalCents > MAX_TOTAL_CENTS) {
+        reject(
+          ["input", "items"],
+          UserErrorCode.OUT_OF_RANGE,
+          "The order total is too large: split it into several orders.",
+        );
+      }
+
+      return orders.create({
+        userId: viewer.id,
+        idempotencyKey: key,
+        totalCents,
+        currency: priced[0]?.currency ?? "USD",
+        shippingAddress: address,
+        items: priced
+          .sort((a, b) => a.index - b.index)
+          .map(({ productId, quantity, unitPriceCents }) => ({ productId, quantity, unitPriceCents })),
+      });
+    });
+
+  return settle(async () => {
+    const { order, items } = await place().catch(async (error: unknown) => {
+      if (!isUniqueViolation(error, idempotencyKeyConstraint)) throw error;
+      // A twin committed first after all: this transaction rolled back, and the retry finds its order.
+      return place();
+    });
+    remember(ctx, order, items);
+    return { order, userErrors: [] };
+  }, failed);
+}
+
+/** Sets the status if the order is in one of `from`, putting the stock back when it becomes CANCELLED. */
+async function transition(
+  ctx: RequestContext,
+  id: string,
+  from: readonly OrderStatus[],
+  to: OrderStatus,
+  scope: { userId?: string; field: string[] },
+) {
+  return settle(async () => {
+    const { order, items } = await inTransaction(ctx.prisma, async (tx) => {
+      const orders = orderRepository(tx);
+      const order = await orders.transition(id, from, to, scope.userId);
+      if (!order) {
+        const current = await orders.find(id, scope.userId);
+        if (!current) reject(["id"], UserErrorCode.NOT_FOUND, "There is no order of yours with this id.");
+        reject(
+          scope.field,
+          UserErrorCode.INVALID_TRANSITION,
+          from.length > 0
+            ? `The order is ${current.status}; only a ${from.join(" or ")} order can become ${to}.`
+            : `No order can become ${to} again.`,
+        );
+      }
+      const items = await orders.findItems(order.id);
+      // The status change above matched for exactly one request, so the stock comes back exactly once.
+      if (to === OrderStatus.CANCELLED) {
+        for (const item of [...items].sort(byProductId)) await orders.releaseStock(item.productId, item.quantity);
+      }
+      return { order, items };
+    });
+    remember(ctx, order, items);
+    return { order, userErrors: [] };
+  }, failed);
+}
+
+/** Customers cancel their own PENDING orders; admins any order still PENDING or PAID. */
+export async function cancelOrder(ctx: RequestContext, viewer: Viewer, id: string): Promise<OrderPayload> {
+  const invalid = validateId(id);
+  if (invalid.length > 0) return failed(invalid);
+  const admin = viewer.role === "ADMIN";
+  const from = admin ? orderTransitions.CANCELLED : customerCancellableFrom;
+  return transition(ctx, id, from, OrderStatus.CANCELLED, { userId: admin ? undefined : viewer.id, field: ["id"] });
+}
+
+/** ADMIN: move an order along its life cycle (`orderTransitions`). */
+export async function updateOrderStatus(ctx: RequestContext, id: string, status: OrderStatus): Promise<OrderPayload> {
+  const invalid = validateId(id);
+  if (invalid.length > 0) return failed(invalid);
+  return transition(ctx, id, orderTransitions[status], status, { field: ["status"] });
 }

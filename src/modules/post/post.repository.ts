@@ -1,6 +1,14 @@
-import { type Post, PostStatus, Prisma, type PrismaClient } from "../../generated/prisma/client.js";
+import { type Post, PostStatus, Prisma } from "../../generated/prisma/client.js";
 import type { Viewer } from "../../platform/auth/tokens.js";
-import { keysetOrderBy, keysetWhere, type PageRequest, pagesByParent } from "../../platform/pagination/index.js";
+import { isRecordNotFound } from "../../platform/db/errors.js";
+import type { Db } from "../../platform/db/transaction.js";
+import {
+  columnList,
+  keysetOrderBy,
+  keysetWhere,
+  type PageRequest,
+  pagesByParent,
+} from "../../platform/pagination/index.js";
 
 const postColumns = Object.values(Prisma.PostScalarFieldEnum);
 
@@ -34,7 +42,18 @@ function listWhere(viewer: Viewer | null, query: PostListQuery): Prisma.PostWher
   };
 }
 
-export function postRepository(prisma: PrismaClient) {
+export const postSlugConstraint = { index: "posts_slug_key", columns: ["slug"] } as const;
+
+export type PostFields = Pick<Prisma.PostUncheckedCreateInput, "title" | "slug" | "body">;
+
+/** Null instead of Prisma's P2025 when the `where` matched nothing (no such post, or not the caller's). */
+const orNull = <Row>(write: Promise<Row>): Promise<Row | null> =>
+  write.catch((error: unknown) => {
+    if (isRecordNotFound(error)) return null;
+    throw error;
+  });
+
+export function postRepository(prisma: Db) {
   return {
     /** Any post, draft or not: callers decide visibility (see `isPostReadable`). */
     findByIds: (ids: readonly string[]) => prisma.post.findMany({ where: { id: { in: [...ids] } } }),
@@ -68,6 +87,44 @@ export function postRepository(prisma: PrismaClient) {
       });
       const counts = new Map(groups.map((group) => [group.authorId, group._count._all]));
       return authorIds.map((id) => counts.get(id) ?? 0);
+    },
+
+    // Writes: the author is in every `where`, so only the author's own posts can change.
+
+    create: (authorId: string, fields: PostFields) => prisma.post.create({ data: { ...fields, authorId } }),
+
+    findOwn: (authorId: string, id: string) => prisma.post.findFirst({ where: { id, authorId } }),
+
+    update: (authorId: string, id: string, fields: Partial<PostFields>) =>
+      orNull(prisma.post.update({ where: { id, authorId }, data: fields })),
+
+    /**
+     * Moves a post from one status to the other, only if it is in the expected one: the status check and
+     * the change are one statement, so two concurrent publishes cannot both "publish" (and both stamp
+     * `publishedAt`). Null when nothing matched.
+     */
+    transition: (authorId: string, id: string, from: PostStatus, to: PostStatus) =>
+      orNull(
+        prisma.post.update({
+          where: { id, authorId, status: from },
+          data: { status: to, publishedAt: to === PostStatus.PUBLISHED ? new Date() : null },
+        }),
+      ),
+
+    delete: (authorId: string, id: string) => orNull(prisma.post.delete({ where: { id, authorId } })),
+
+    /**
+     * `SET "viewCount" = "viewCount" + 1` in one statement: PostgreSQL applies concurrent increments one
+     * after the other on the row, so none is lost (a read-then-write in the app would lose them). Only
+     * published posts count reads.
+     */
+    recordView: async (id: string) => {
+      // Raw SQL because Prisma's update would also stamp `updatedAt`: being read is not a change.
+      const [row] = await prisma.$queryRaw<Post[]>`
+        UPDATE posts p SET "viewCount" = p."viewCount" + 1
+        WHERE p.id = ${id}::uuid AND p.status = 'PUBLISHED'
+        RETURNING ${columnList("p", postColumns)}`;
+      return row ?? null;
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { Post } from "../../generated/prisma/client.js";
-import { allow, rule } from "../../platform/permissions/rules.js";
+import { allow, isAuthenticated, rule } from "../../platform/permissions/rules.js";
 import { isPostReadable } from "./post.service.js";
 
 /**
@@ -13,6 +13,15 @@ export const postPermissions = {
   // for other authors' drafts is not refused, it just finds none.
   Query: { post: allow, posts: allow },
   User: { posts: allow },
+  // Authors write their own posts (the author is in every repository `where`); anyone may count a read.
+  Mutation: {
+    createPost: isAuthenticated,
+    updatePost: isAuthenticated,
+    publishPost: isAuthenticated,
+    unpublishPost: isAuthenticated,
+    deletePost: isAuthenticated,
+    recordPostView: allow,
+  },
   Post: {
     id: isReadablePost,
     title: isReadablePost,
@@ -25,4 +34,7 @@ export const postPermissions = {
     updatedAt: isReadablePost,
     author: isReadablePost,
   },
+  // The post inside is checked by the Post rules above (drafts only for their author and admins).
+  PostPayload: { post: allow, userErrors: allow },
+  DeletePostPayload: { deletedPostId: allow, userErrors: allow },
 };

@@ -1,8 +1,8 @@
 import type { RequestContext } from "../../context.js";
 import { type Post, PostStatus } from "../../generated/prisma/client.js";
 import type { Viewer } from "../../platform/auth/tokens.js";
-import { badUserInput } from "../../platform/errors/index.js";
-import { parseId } from "../../platform/ids.js";
+import { isUniqueViolation } from "../../platform/db/errors.js";
+import { loadByIdOr, parseId } from "../../platform/ids.js";
 import {
   type ConnectionArguments,
   type ConnectionResult,
@@ -10,8 +10,18 @@ import {
   type SortOrder,
   toConnection,
 } from "../../platform/pagination/index.js";
+import {
+  reject,
+  settle,
+  type UserError,
+  UserErrorCode,
+  validateId,
+  validateInput,
+} from "../../platform/validation/index.js";
 import type { PostFilter } from "./post.args.js";
-import { postRepository } from "./post.repository.js";
+import type { CreatePostInput, UpdatePostInput } from "./post.input.js";
+import type { DeletePostPayload, PostPayload } from "./post.payload.js";
+import { postRepository, postSlugConstraint } from "./post.repository.js";
 
 /**
  * Newest first by creation time, not publication time: drafts have no `publishedAt`, and a cursor
@@ -31,13 +41,7 @@ export function isPostReadable(viewer: Viewer | null, post: Pick<Post, "status" 
 }
 
 export async function findPost(ctx: RequestContext, lookup: { id?: string | null; slug?: string | null }) {
-  if ((lookup.id == null) === (lookup.slug == null)) {
-    throw badUserInput("Pass exactly one of `id` or `slug`.", lookup.id == null ? "id" : "slug");
-  }
-  const post =
-    lookup.id != null
-      ? await ctx.loaders.post.byId.load(parseId(lookup.id, "id"))
-      : await ctx.loaders.post.bySlug.load(lookup.slug as string);
+  const post = await loadByIdOr(lookup, "slug", ctx.loaders.post.byId, ctx.loaders.post.bySlug);
   // Someone else's draft answers null, like a post that does not exist.
   return post && isPostReadable(ctx.viewer, post) ? post : null;
 }
@@ -66,4 +70,110 @@ export async function authorPosts(ctx: RequestContext, authorId: string, args: C
   const page = pageRequest(args, newestFirst);
   const rows = await ctx.loaders.post.pageByAuthor(page).load(authorId);
   return toConnection(rows, page, () => ctx.loaders.post.countByAuthor.load(authorId));
+}
+
+const failed = (userErrors: UserError[]): PostPayload => ({ post: null, userErrors });
+
+function noSuchPost(): never {
+  reject(["id"], UserErrorCode.NOT_FOUND, "There is no post of yours with this id.");
+}
+
+function slugTakenOr(error: unknown): never {
+  if (isUniqueViolation(error, postSlugConstraint)) {
+    reject(["input", "slug"], UserErrorCode.TAKEN, "Another post already uses this slug.");
+  }
+  throw error;
+}
+
+/**
+ * The written row replaces cached copies (a deleted one is just dropped); lists and counts start over,
+ * since a status change or a deletion changes what they hold.
+ */
+function remember(ctx: RequestContext, post: Post, deleted = false) {
+  const { post: loaders } = ctx.loaders;
+  loaders.byId.clear(post.id);
+  loaders.bySlug.clearAll();
+  loaders.pageByAuthor.clearAll();
+  loaders.countByAuthor.clearAll();
+  if (!deleted) {
+    loaders.byId.prime(post.id, post);
+    loaders.bySlug.prime(post.slug, post);
+  }
+}
+
+async function writePost(ctx: RequestContext, write: () => Promise<Post | null>): Promise<PostPayload> {
+  return settle(async () => {
+    const post = await write();
+    if (!post) noSuchPost();
+    remember(ctx, post);
+    return { post, userErrors: [] };
+  }, failed);
+}
+
+export async function createPost(ctx: RequestContext, viewer: Viewer, input: CreatePostInput): Promise<PostPayload> {
+  const invalid = await validateInput(input);
+  if (invalid.length > 0) return failed(invalid);
+  const fields = { title: input.title.trim(), slug: input.slug, body: input.body };
+  return writePost(ctx, () => postRepository(ctx.prisma).create(viewer.id, fields).catch(slugTakenOr));
+}
+
+export async function updatePost(
+  ctx: RequestContext,
+  viewer: Viewer,
+  id: string,
+  input: UpdatePostInput,
+): Promise<PostPayload> {
+  const invalid = [...validateId(id), ...(await validateInput(input))];
+  if (invalid.length > 0) return failed(invalid);
+  const fields = { title: input.title?.trim(), slug: input.slug, body: input.body };
+  return writePost(ctx, () => postRepository(ctx.prisma).update(viewer.id, id, fields).catch(slugTakenOr));
+}
+
+/** DRAFT → PUBLISHED (stamping `publishedAt`) or back; anything else is an INVALID_TRANSITION. */
+async function movePost(ctx: RequestContext, viewer: Viewer, id: string, from: PostStatus, to: PostStatus) {
+  const invalid = validateId(id);
+  if (invalid.length > 0) return failed(invalid);
+  return writePost(ctx, async () => {
+    const posts = postRepository(ctx.prisma);
+    const moved = await posts.transition(viewer.id, id, from, to);
+    if (moved) return moved;
+    // Nothing matched: say whether the post is missing or merely already there.
+    const current = await posts.findOwn(viewer.id, id);
+    if (!current) return null;
+    return reject(
+      ["id"],
+      UserErrorCode.INVALID_TRANSITION,
+      to === PostStatus.PUBLISHED ? "The post is already published." : "The post is not published.",
+    );
+  });
+}
+
+export const publishPost = (ctx: RequestContext, viewer: Viewer, id: string) =>
+  movePost(ctx, viewer, id, PostStatus.DRAFT, PostStatus.PUBLISHED);
+
+export const unpublishPost = (ctx: RequestContext, viewer: Viewer, id: string) =>
+  movePost(ctx, viewer, id, PostStatus.PUBLISHED, PostStatus.DRAFT);
+
+export async function deletePost(ctx: RequestContext, viewer: Viewer, id: string): Promise<DeletePostPayload> {
+  const failedDelete = (userErrors: UserError[]): DeletePostPayload => ({ deletedPostId: null, userErrors });
+  const invalid = validateId(id);
+  if (invalid.length > 0) return failedDelete(invalid);
+  return settle(async () => {
+    const post = await postRepository(ctx.prisma).delete(viewer.id, id);
+    if (!post) noSuchPost();
+    remember(ctx, post, true);
+    return { deletedPostId: post.id, userErrors: [] };
+  }, failedDelete);
+}
+
+/** Counts one read of a published post. Open to anonymous readers, like the post itself. */
+export async function recordPostView(ctx: RequestContext, id: string): Promise<PostPayload> {
+  const invalid = validateId(id);
+  if (invalid.length > 0) return failed(invalid);
+  return settle(async () => {
+    const post = await postRepository(ctx.prisma).recordView(id);
+    if (!post) reject(["id"], UserErrorCode.NOT_FOUND, "There is no published post with this id.");
+    remember(ctx, post);
+    return { post, userErrors: [] };
+  }, failed);
 }

@@ -1,4 +1,5 @@
-import { Prisma, type PrismaClient, type Product, type ProductStatus } from "../../generated/prisma/client.js";
+import { Prisma, type Product, type ProductStatus } from "../../generated/prisma/client.js";
+import type { Db } from "../../platform/db/transaction.js";
 import {
   columnList,
   keysetSql,
@@ -49,7 +50,18 @@ function listConditions(query: ProductListQuery): Prisma.Sql {
   return Prisma.join(conditions, " AND ");
 }
 
-export function productRepository(prisma: PrismaClient) {
+export const productSlugConstraint = { index: "products_slug_key", columns: ["slug"] } as const;
+
+/** The columns an admin may write; the rest are derived (rating), managed (timestamps) or set by their own mutation. */
+export type ProductFields = Pick<
+  Prisma.ProductUncheckedCreateInput,
+  "name" | "slug" | "description" | "priceCents" | "currency" | "stock" | "status" | "categoryId" | "imageUrls"
+>;
+
+/** Deleted products are gone for writes too: nothing but order history refers to them any more. */
+const notDeleted = { deletedAt: null };
+
+export function productRepository(prisma: Db) {
   return {
     findByIds: (ids: readonly string[]) => prisma.product.findMany({ where: { id: { in: [...ids] } } }),
 
@@ -90,6 +102,15 @@ export function productRepository(prisma: PrismaClient) {
       const counts = new Map(rows.map((row) => [row.id, row.count]));
       return categoryIds.map((id) => counts.get(id) ?? 0);
     },
+
+    create: (fields: ProductFields) => prisma.product.create({ data: fields }),
+
+    /** Throws P2025 (see isRecordNotFound) when there is no such undeleted product. */
+    update: (id: string, fields: Partial<ProductFields>) =>
+      prisma.product.update({ where: { id, ...notDeleted }, data: fields }),
+
+    softDelete: (id: string) =>
+      prisma.product.update({ where: { id, ...notDeleted }, data: { deletedAt: new Date() } }),
   };
 }
 

@@ -1,11 +1,20 @@
-import { Args, Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { RequestContext } from "../../context.js";
 import type { Product as ProductRow } from "../../generated/prisma/client.js";
 import { ConnectionArgs } from "../../platform/pagination/index.js";
 import { Category } from "../category/index.js";
 import { productReviews, ReviewConnection } from "../review/index.js";
 import { ProductLookupArgs, ProductsArgs } from "./product.args.js";
-import { findProduct, listProducts } from "./product.service.js";
+import { CreateProductInput, UpdateProductInput } from "./product.input.js";
+import { DeleteProductPayload, ProductPayload } from "./product.payload.js";
+import {
+  archiveProduct,
+  createProduct,
+  deleteProduct,
+  findProduct,
+  listProducts,
+  updateProduct,
+} from "./product.service.js";
 import { Product, ProductConnection } from "./product.type.js";
 
 @Resolver(() => Product)
@@ -31,5 +40,45 @@ export class ProductResolver {
   @FieldResolver(() => ReviewConnection, { description: "Reviews of this product, newest first." })
   reviews(@Root() product: ProductRow, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: RequestContext) {
     return productReviews(ctx, product.id, args);
+  }
+
+  @Mutation(() => ProductPayload, {
+    description: "Add a product (a DRAFT unless `status` says otherwise). ADMIN only.",
+  })
+  createProduct(
+    @Arg("input", () => CreateProductInput, { description: "The new product." }) input: CreateProductInput,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return createProduct(ctx, input);
+  }
+
+  @Mutation(() => ProductPayload, { description: "Change a product that is not deleted. ADMIN only." })
+  updateProduct(
+    @Arg("id", () => ID, { description: "The product to change." }) id: string,
+    @Arg("input", () => UpdateProductInput, { description: "The changes." }) input: UpdateProductInput,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return updateProduct(ctx, id, input);
+  }
+
+  @Mutation(() => ProductPayload, {
+    description: "Take a product off sale (status ARCHIVED); orders and reviews still show it. ADMIN only.",
+  })
+  archiveProduct(
+    @Arg("id", () => ID, { description: "The product to archive." }) id: string,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return archiveProduct(ctx, id);
+  }
+
+  @Mutation(() => DeleteProductPayload, {
+    description:
+      "Delete a product (a soft delete: it disappears for everyone but admins, and past orders keep it). ADMIN only.",
+  })
+  deleteProduct(
+    @Arg("id", () => ID, { description: "The product to delete." }) id: string,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return deleteProduct(ctx, id);
   }
 }

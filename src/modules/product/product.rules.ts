@@ -1,5 +1,5 @@
 import { ProductStatus } from "../../generated/prisma/client.js";
-import { allow, denied, rule } from "../../platform/permissions/rules.js";
+import { allow, denied, isAdmin, rule } from "../../platform/permissions/rules.js";
 import type { ProductsArgs } from "./product.args.js";
 
 /** Anyone may list active products; only admins may ask for draft or archived ones. */
@@ -13,6 +13,7 @@ export const productPermissions = {
     product: allow,
     products: mayListRequestedStatuses,
   },
+  Mutation: { createProduct: isAdmin, updateProduct: isAdmin, archiveProduct: isAdmin, deleteProduct: isAdmin },
   Product: {
     id: allow,
     name: allow,
@@ -30,4 +31,7 @@ export const productPermissions = {
     category: allow,
     reviews: allow,
   },
+  // Only the admin mutations above return these; the product in them is an admin's to see whatever its status.
+  ProductPayload: { product: allow, userErrors: allow },
+  DeleteProductPayload: { deletedProductId: allow, userErrors: allow },
 };

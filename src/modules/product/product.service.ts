@@ -1,8 +1,9 @@
 import type { RequestContext } from "../../context.js";
 import { type Product, ProductStatus } from "../../generated/prisma/client.js";
 import type { Viewer } from "../../platform/auth/tokens.js";
+import { isForeignKeyViolation, isRecordNotFound, isUniqueViolation } from "../../platform/db/errors.js";
 import { badUserInput } from "../../platform/errors/index.js";
-import { parseId } from "../../platform/ids.js";
+import { loadByIdOr, parseId } from "../../platform/ids.js";
 import {
   type ConnectionArguments,
   type ConnectionResult,
@@ -10,8 +11,18 @@ import {
   type SortOrder,
   toConnection,
 } from "../../platform/pagination/index.js";
+import {
+  reject,
+  settle,
+  type UserError,
+  UserErrorCode,
+  validateId,
+  validateInput,
+} from "../../platform/validation/index.js";
 import { type ProductFilter, ProductSort } from "./product.args.js";
-import { productRepository } from "./product.repository.js";
+import type { CreateProductInput, UpdateProductInput } from "./product.input.js";
+import type { DeleteProductPayload, ProductPayload } from "./product.payload.js";
+import { type ProductFields, productRepository, productSlugConstraint } from "./product.repository.js";
 
 const sortOrders: Record<ProductSort, SortOrder<Product>> = {
   [ProductSort.NEWEST]: { key: "newest", field: "createdAt", direction: "desc" },
@@ -30,13 +41,7 @@ export function isProductVisible(viewer: Viewer | null, product: Product): boole
 }
 
 export async function findProduct(ctx: RequestContext, lookup: { id?: string | null; slug?: string | null }) {
-  if ((lookup.id == null) === (lookup.slug == null)) {
-    throw badUserInput("Pass exactly one of `id` or `slug`.", lookup.id == null ? "id" : "slug");
-  }
-  const product =
-    lookup.id != null
-      ? await ctx.loaders.product.byId.load(parseId(lookup.id, "id"))
-      : await ctx.loaders.product.bySlug.load(lookup.slug as string);
+  const product = await loadByIdOr(lookup, "slug", ctx.loaders.product.byId, ctx.loaders.product.bySlug);
   return product && isProductVisible(ctx.viewer, product) ? product : null;
 }
 
@@ -70,4 +75,116 @@ export async function categoryProducts(ctx: RequestContext, categoryId: string, 
   const page = pageRequest(args, newestProductsFirst);
   const rows = await ctx.loaders.product.pageByCategory(page).load(categoryId);
   return toConnection(rows, page, () => ctx.loaders.product.countByCategory.load(categoryId));
+}
+
+const failed = (userErrors: UserError[]): ProductPayload => ({ product: null, userErrors });
+
+function noSuchProduct(): never {
+  reject(["id"], UserErrorCode.NOT_FOUND, "There is no product with this id.");
+}
+
+/**
+ * The database's own constraints decide races (two admins taking one slug, a category deleted meanwhile);
+ * their violations become the UserErrors a check beforehand would have given.
+ */
+function asUserError(error: unknown): never {
+  if (isUniqueViolation(error, productSlugConstraint)) {
+    reject(["input", "slug"], UserErrorCode.TAKEN, "Another product already uses this slug.");
+  }
+  // categoryId is the only foreign key a product write sets.
+  if (isForeignKeyViolation(error)) {
+    reject(["input", "categoryId"], UserErrorCode.NOT_FOUND, "There is no category with this id.");
+  }
+  if (isRecordNotFound(error)) noSuchProduct();
+  throw error;
+}
+
+/** The changed row replaces any cached copy; category lists and counts may now hold it or not. */
+function remember(ctx: RequestContext, product: Product) {
+  const { product: loaders } = ctx.loaders;
+  loaders.byId.clear(product.id).prime(product.id, product);
+  loaders.bySlug.clearAll().prime(product.slug, product);
+  loaders.pageByCategory.clearAll();
+  loaders.countByCategory.clearAll();
+}
+
+/**
+ * For other modules' writes that change product rows behind the product module's back (stock taken by an
+ * order, put back by a cancellation): the next read in this request goes to the database.
+ */
+export function forgetProducts(ctx: RequestContext, ids: Iterable<string>) {
+  const { product: loaders } = ctx.loaders;
+  for (const id of ids) loaders.byId.clear(id);
+  loaders.bySlug.clearAll();
+  loaders.pageByCategory.clearAll();
+}
+
+async function writeProduct(ctx: RequestContext, write: () => Promise<Product>): Promise<ProductPayload> {
+  return settle(async () => {
+    const product = await write().catch(asUserError);
+    remember(ctx, product);
+    return { product, userErrors: [] };
+  }, failed);
+}
+
+export async function createProduct(ctx: RequestContext, input: CreateProductInput): Promise<ProductPayload> {
+  const invalid = await validateInput(input);
+  if (invalid.length > 0) return failed(invalid);
+  const fields: ProductFields = {
+    name: input.name.trim(),
+    slug: input.slug,
+    description: input.description ?? "",
+    priceCents: input.priceCents,
+    currency: input.currency?.toUpperCase() ?? "USD",
+    stock: input.stock ?? 0,
+    status: input.status ?? ProductStatus.DRAFT,
+    categoryId: input.categoryId,
+    imageUrls: input.imageUrls ?? [],
+  };
+  return writeProduct(ctx, () => productRepository(ctx.prisma).create(fields));
+}
+
+export async function updateProduct(
+  ctx: RequestContext,
+  id: string,
+  input: UpdateProductInput,
+): Promise<ProductPayload> {
+  const invalid = [...validateId(id), ...(await validateInput(input))];
+  if (invalid.length > 0) return failed(invalid);
+  // Field by field rather than spreading the input, so nothing reaches the row that was not meant to.
+  // Prisma leaves columns whose value is undefined (left out) as they are.
+  const fields: Partial<ProductFields> = {
+    name: input.name?.trim(),
+    slug: input.slug,
+    description: input.description,
+    priceCents: input.priceCents,
+    currency: input.currency?.toUpperCase(),
+    stock: input.stock,
+    status: input.status,
+    categoryId: input.categoryId,
+    imageUrls: input.imageUrls,
+  };
+  return writeProduct(ctx, () => productRepository(ctx.prisma).update(id, fields));
+}
+
+/** Takes the product off sale; it stays resolvable from orders and reviews. */
+export async function archiveProduct(ctx: RequestContext, id: string): Promise<ProductPayload> {
+  const invalid = validateId(id);
+  if (invalid.length > 0) return failed(invalid);
+  return writeProduct(ctx, () => productRepository(ctx.prisma).update(id, { status: ProductStatus.ARCHIVED }));
+}
+
+/**
+ * A soft delete: past orders and reviews still point at the row, and `Product` queries hide it from
+ * everyone but admins. Its slug stays taken.
+ */
+export async function deleteProduct(ctx: RequestContext, id: string): Promise<DeleteProductPayload> {
+  const failedDelete = (userErrors: UserError[]): DeleteProductPayload => ({ deletedProductId: null, userErrors });
+  const invalid = validateId(id);
+  if (invalid.length > 0) return failedDelete(invalid);
+  return settle(async () => {
+    const product = await productRepository(ctx.prisma).softDelete(id).catch(asUserError);
+    remember(ctx, product);
+    return { deletedProductId: product.id, userErrors: [] };
+  }, failedDelete);
 }

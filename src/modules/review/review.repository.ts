@@ -1,14 +1,23 @@
-import { Prisma, type PrismaClient, type Review } from "../../generated/prisma/client.js";
+import { Prisma, type ProductStatus, type Review } from "../../generated/prisma/client.js";
+import type { Db } from "../../platform/db/transaction.js";
 import { type PageRequest, pagesByParent } from "../../platform/pagination/index.js";
 
 const reviewColumns = Object.values(Prisma.ReviewScalarFieldEnum);
 
 export type ReviewParent = "productId" | "authorId";
 
-export function reviewRepository(prisma: PrismaClient) {
+export const onePerAuthorConstraint = {
+  index: "reviews_productId_authorId_key",
+  columns: ["productId", "authorId"],
+} as const;
+
+/** Which reviews a caller may change: their own, or (for moderators) any. */
+export type ReviewScope = { id: string; authorId?: string };
+
+export function reviewRepository(db: Db) {
   return {
     pagesBy: (parent: ReviewParent, parentIds: readonly string[], page: PageRequest<Review>) =>
-      pagesByParent(prisma, parentIds, page, {
+      pagesByParent(db, parentIds, page, {
         table: "reviews",
         columns: reviewColumns,
         sortColumnType: "timestamp",
@@ -16,13 +25,48 @@ export function reviewRepository(prisma: PrismaClient) {
       }),
 
     countsBy: async (parent: ReviewParent, parentIds: readonly string[]) => {
-      const groups = await prisma.review.groupBy({
+      const groups = await db.review.groupBy({
         by: [parent],
         where: { [parent]: { in: [...parentIds] } },
         _count: { _all: true },
       });
       const counts = new Map(groups.map((group) => [group[parent], group._count._all]));
       return parentIds.map((id) => counts.get(id) ?? 0);
+    },
+
+    find: (scope: ReviewScope) => db.review.findFirst({ where: scope }),
+
+    /**
+     * Locks the product row until the transaction ends. Every review write on a product takes this lock
+     * first, so they run one at a time per product and each recount sees the others' committed rows.
+     * (Recounting without it, two reviews written at once would each count only itself.)
+     */
+    lockProduct: async (productId: string) => {
+      const [row] = await db.$queryRaw<{ id: string; status: ProductStatus; deletedAt: Date | null }[]>`
+        SELECT id, status, "deletedAt" FROM products WHERE id = ${productId}::uuid FOR UPDATE`;
+      return row ?? null;
+    },
+
+    create: (data: { productId: string; authorId: string; rating: number; body: string }) => db.review.create({ data }),
+
+    /** Null when the review is gone or out of scope; the scope is the `where`, so others' rows are never touched. */
+    update: async (scope: ReviewScope, data: { rating?: number; body?: string }) => {
+      const [row] = await db.review.updateManyAndReturn({ where: scope, data });
+      return row ?? null;
+    },
+
+    delete: async (scope: ReviewScope) => (await db.review.deleteMany({ where: scope })).count > 0,
+
+    /**
+     * The product's denormalised `averageRating` and `reviewCount`, recomputed from its reviews (not nudged
+     * by the one change) so they cannot drift. Call with the product locked (lockProduct).
+     */
+    refreshProductRating: async (productId: string) => {
+      const stats = await db.review.aggregate({ where: { productId }, _avg: { rating: true }, _count: { _all: true } });
+      return db.product.update({
+        where: { id: productId },
+        data: { averageRating: stats._avg.rating ?? 0, reviewCount: stats._count._all },
+      });
     },
   };
 }

@@ -1,6 +1,9 @@
-import { allow } from "../../platform/permissions/rules.js";
+import { allow, isAuthenticated } from "../../platform/permissions/rules.js";
 
 export const reviewPermissions = {
+  // Any signed-in caller; whose reviews they can change is the repository's `where` (their own, or any
+  // for an admin deleting), so another user's review id answers NOT_FOUND.
+  Mutation: { createReview: isAuthenticated, updateReview: isAuthenticated, deleteReview: isAuthenticated },
   Review: {
     id: allow,
     rating: allow,
@@ -10,4 +13,7 @@ export const reviewPermissions = {
     author: allow,
     product: allow,
   },
+  // Reviews and the active products they are written about are public.
+  ReviewPayload: { review: allow, userErrors: allow },
+  DeleteReviewPayload: { deletedReviewId: allow, product: allow, userErrors: allow },
 };

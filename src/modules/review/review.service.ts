@@ -1,11 +1,25 @@
 import type { RequestContext } from "../../context.js";
-import type { Review } from "../../generated/prisma/client.js";
+import { type Product, ProductStatus, type Review } from "../../generated/prisma/client.js";
+import type { Viewer } from "../../platform/auth/tokens.js";
+import { isUniqueViolation } from "../../platform/db/errors.js";
+import { inTransaction } from "../../platform/db/transaction.js";
 import {
   type ConnectionArguments,
   pageRequest,
   type SortOrder,
   toConnection,
 } from "../../platform/pagination/index.js";
+import {
+  reject,
+  settle,
+  type UserError,
+  UserErrorCode,
+  validateId,
+  validateInput,
+} from "../../platform/validation/index.js";
+import type { CreateReviewInput, UpdateReviewInput } from "./review.input.js";
+import type { DeleteReviewPayload, ReviewPayload } from "./review.payload.js";
+import { onePerAuthorConstraint, type ReviewScope, reviewRepository } from "./review.repository.js";
 
 const newestFirst: SortOrder<Review> = { key: "newest", field: "createdAt", direction: "desc" };
 
@@ -19,4 +33,111 @@ export async function authorReviews(ctx: RequestContext, authorId: string, args:
   const page = pageRequest(args, newestFirst);
   const rows = await ctx.loaders.review.pageByAuthor(page).load(authorId);
   return toConnection(rows, page, () => ctx.loaders.review.countByAuthor.load(authorId));
+}
+
+const failed = (userErrors: UserError[]): ReviewPayload => ({ review: null, userErrors });
+
+function noSuchReview(): never {
+  reject(["id"], UserErrorCode.NOT_FOUND, "There is no review of yours with this id.");
+}
+
+/** Authors change their own reviews; admins moderate, so they may delete anyone's (not rewrite them). */
+function scopeFor(viewer: Viewer, id: string, moderating: boolean): ReviewScope {
+  return moderating && viewer.role === "ADMIN" ? { id } : { id, authorId: viewer.id };
+}
+
+/**
+ * After a review write, the product (rating) and every review list and count in this request are stale.
+ * The product is primed with the row the transaction wrote, so `review { product { averageRating } }` in
+ * the payload shows the new figures without another query.
+ */
+function remember(ctx: RequestContext, product: Product) {
+  ctx.loaders.product.byId.clear(product.id).prime(product.id, product);
+  ctx.loaders.product.bySlug.clear(product.slug).prime(product.slug, product);
+  const { review } = ctx.loaders;
+  review.pageByProduct.clearAll();
+  review.countByProduct.clearAll();
+  review.pageByAuthor.clearAll();
+  review.countByAuthor.clearAll();
+}
+
+export async function createReview(
+  ctx: RequestContext,
+  viewer: Viewer,
+  input: CreateReviewInput,
+): Promise<ReviewPayload> {
+  const invalid = await validateInput(input);
+  if (invalid.length > 0) return failed(invalid);
+  return settle(async () => {
+    const { review, product } = await inTransaction(ctx.prisma, async (tx) => {
+      const reviews = reviewRepository(tx);
+      const target = await reviews.lockProduct(input.productId);
+      if (!target || target.status !== ProductStatus.ACTIVE || target.deletedAt !== null) {
+        reject(["input", "productId"], UserErrorCode.NOT_FOUND, "There is no product on sale with this id.");
+      }
+      const review = await reviews
+        .create({ productId: target.id, authorId: viewer.id, rating: input.rating, body: input.body.trim() })
+        .catch((error: unknown) => {
+          if (isUniqueViolation(error, onePerAuthorConstraint)) {
+            reject(
+              ["input", "productId"],
+              UserErrorCode.CONFLICT,
+              "You already reviewed this product: edit or delete that review instead.",
+            );
+          }
+          throw error;
+        });
+      return { review, product: await reviews.refreshProductRating(target.id) };
+    });
+    remember(ctx, product);
+    return { review, userErrors: [] };
+  }, failed);
+}
+
+export async function updateReview(
+  ctx: RequestContext,
+  viewer: Viewer,
+  id: string,
+  input: UpdateReviewInput,
+): Promise<ReviewPayload> {
+  const invalid = [...validateId(id), ...(await validateInput(input))];
+  if (invalid.length > 0) return failed(invalid);
+  const scope = scopeFor(viewer, id, false);
+  return settle(async () => {
+    const { review, product } = await inTransaction(ctx.prisma, async (tx) => {
+      const reviews = reviewRepository(tx);
+      const existing = await reviews.find(scope);
+      if (!existing) noSuchReview();
+      // Product first, then the review: the same lock order as createReview, so the two cannot deadlock.
+      await reviews.lockProduct(existing.productId);
+      const review = await reviews.update(scope, { rating: input.rating, body: input.body?.trim() });
+      if (!review) noSuchReview(); // deleted while we waited for the lock
+      return { review, product: await reviews.refreshProductRating(review.productId) };
+    });
+    remember(ctx, product);
+    return { review, userErrors: [] };
+  }, failed);
+}
+
+export async function deleteReview(ctx: RequestContext, viewer: Viewer, id: string): Promise<DeleteReviewPayload> {
+  const failedDelete = (userErrors: UserError[]): DeleteReviewPayload => ({
+    deletedReviewId: null,
+    product: null,
+    userErrors,
+  });
+  const invalid = validateId(id);
+  if (invalid.length > 0) return failedDelete(invalid);
+  const scope = scopeFor(viewer, id, true);
+  return settle(async () => {
+    const { review, product } = await inTransaction(ctx.prisma, async (tx) => {
+      const reviews = reviewRepository(tx);
+      const review = await reviews.find(scope);
+      if (!review) noSuchReview();
+      await reviews.lockProduct(review.productId);
+      if (!(await reviews.delete(scope))) noSuchReview();
+      return { review, product: await reviews.refreshProductRating(review.productId) };
+    });
+    remember(ctx, product);
+    return { deletedReviewId: review.id, product, userErrors: [] };
+  }, failedDelete);
 }

@@ -1,7 +1,6 @@
 import type { RequestContext } from "../../context.js";
 import type { Prisma, User } from "../../generated/prisma/client.js";
-import { badUserInput } from "../../platform/errors/index.js";
-import { parseId } from "../../platform/ids.js";
+import { loadByIdOr } from "../../platform/ids.js";
 import {
   type ConnectionArguments,
   pageRequest,
@@ -20,13 +19,7 @@ export async function currentUser(ctx: RequestContext) {
 }
 
 export async function findUser(ctx: RequestContext, lookup: { id?: string | null; username?: string | null }) {
-  if ((lookup.id == null) === (lookup.username == null)) {
-    throw badUserInput("Pass exactly one of `id` or `username`.", lookup.id == null ? "id" : "username");
-  }
-  const user =
-    lookup.id != null
-      ? await ctx.loaders.user.byId.load(parseId(lookup.id, "id"))
-      : await ctx.loaders.user.byUsername.load(lookup.username as string);
+  const user = await loadByIdOr(lookup, "username", ctx.loaders.user.byId, ctx.loaders.user.byUsername);
   // A deleted account is gone for everyone but admins.
   return user && (user.deletedAt === null || ctx.viewer?.role === "ADMIN") ? user : null;
 }

@@ -67,7 +67,9 @@ export function passwordProblem(password: string, account: { email?: string; use
   const lowered = password.toLowerCase();
   if (commonLongPasswords.has(lowered.replace(/[\s-]/g, ""))) return "This password is too common; choose another.";
   if (new Set(lowered).size < 4) return "Use a password with more different characters.";
-  const personal = [account.username, account.email?.split("@")[0]].filter((part): part is string => !!part && part.length >= 3);
+  const personal = [account.username, account.email?.split("@")[0]].filter(
+    (part): part is string => !!part && part.length >= 3,
+  );
   if (personal.some((part) => lowered.includes(part.toLowerCase()))) {
     return "Do not build the password from your username or e-mail.";
   }

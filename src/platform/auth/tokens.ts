@@ -102,7 +102,10 @@ async function toJwk(key: CryptoKey | ReturnType<typeof createPublicKey>): Promi
   return { ...jwk, alg: ALGORITHM, kid: await calculateJwkThumbprint(jwk) };
 }
 
-async function loadSigningKey(pem: string | undefined, log: Logger): Promise<{ privateKey: CryptoKey; publicKey: CryptoKey | ReturnType<typeof createPublicKey> }> {
+async function loadSigningKey(
+  pem: string | undefined,
+  log: Logger,
+): Promise<{ privateKey: CryptoKey; publicKey: CryptoKey | ReturnType<typeof createPublicKey> }> {
   if (pem) {
     const publicKey = createPublicKey(pem);
     if (publicKey.asymmetricKeyType !== "ed25519") {

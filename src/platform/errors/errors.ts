@@ -31,6 +31,9 @@ export const badUserInput = (message: string, field?: string) =>
 
 export const notFound = (message: string) => new ClientError("NOT_FOUND", message);
 
+export const conflict = (message: string, field?: string) =>
+  new ClientError("CONFLICT", message, field ? { field } : {});
+
 export const unauthenticated = (
   message = "Sign in to do this: send `Authorization: Bearer <access token>`.",
   extensions: GraphQLErrorExtensions = {},

@@ -2,6 +2,7 @@ export { type ErrorCode, errorCatalog } from "./catalog.js";
 export {
   badUserInput,
   ClientError,
+  conflict,
   forbidden,
   internalErrorMessage,
   isClientSafe,

@@ -45,9 +45,11 @@ export function groupedInKeyOrder<Key, Row>(
  * One loader per distinct argument set: `reviews(first: 5)` on fifty products batches into one
  * statement, while `reviews(first: 2)` elsewhere in the same request gets its own batch.
  */
-export function loaderPerArguments<Args, Loader>(create: (args: Args) => Loader): (args: Args) => Loader {
+export function loaderPerArguments<Args, Loader extends { clearAll(): unknown }>(
+  create: (args: Args) => Loader,
+): ((args: Args) => Loader) & { clearAll(): void } {
   const loaders = new Map<string, Loader>();
-  return (args) => {
+  const loaderFor = (args: Args) => {
     const key = JSON.stringify(args);
     let loader = loaders.get(key);
     if (!loader) {
@@ -56,4 +58,10 @@ export function loaderPerArguments<Args, Loader>(create: (args: Args) => Loader)
     }
     return loader;
   };
+  // After a mutation changes which rows a list holds, every page cached so far (whatever its arguments) is stale.
+  return Object.assign(loaderFor, {
+    clearAll() {
+      for (const loader of loaders.values()) loader.clearAll();
+    },
+  });
 }

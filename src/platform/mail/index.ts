@@ -1,1 +1,8 @@
-export { createMailer, type EmailMessage, logTransport, type Mailer, type MailTransport, smtpTransport } from "./mailer.js";
+export {
+  createMailer,
+  type EmailMessage,
+  logTransport,
+  type Mailer,
+  type MailTransport,
+  smtpTransport,
+} from "./mailer.js";

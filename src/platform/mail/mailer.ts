@@ -18,7 +18,10 @@ export interface Mailer {
 export function logTransport(log: Logger, includeBody: boolean): MailTransport {
   return {
     async deliver({ to, subject, text, kind }) {
-      log.info({ mail: { to, subject, kind, ...(includeBody ? { text } : {}) } }, "e-mail (not sent: SMTP_URL is not set)");
+      log.info(
+        { mail: { to, subject, kind, ...(includeBody ? { text } : {}) } },
+        "e-mail (not sent: SMTP_URL is not set)",
+      );
     },
   };
 }

@@ -1,4 +1,3 @@
-import type { PrismaClient } from "../../generated/prisma/client.js";
 import { Prisma } from "../../generated/prisma/client.js";
 import { columnList, keysetSql, type SqlColumnType, sortSql } from "./keyset.js";
 import type { PageRequest } from "./page.js";
@@ -20,7 +19,7 @@ export type ParentPagesQuery<Row> = Readonly<{
  * walks the (parent, sort, id) index and stops after `take` rows, so no parent's other children are read.
  */
 export async function pagesByParent<Row extends { id: string }>(
-  prisma: PrismaClient,
+  prisma: Prisma.TransactionClient,
   parentIds: readonly string[],
   page: PageRequest<Row>,
   query: ParentPagesQuery<Row>,

@@ -44,5 +44,7 @@ export function IsOmittable(): PropertyDecorator {
 
 /** For an `id` argument outside an input object: a malformed one as a UserError at `field`. */
 export function validateId(value: string, field: string[] = ["id"]): UserError[] {
-  return isId(value) ? [] : [userError(field, UserErrorCode.INVALID_FORMAT, `\`${field.join(".")}\` is not a valid id.`)];
+  return isId(value)
+    ? []
+    : [userError(field, UserErrorCode.INVALID_FORMAT, `\`${field.join(".")}\` is not a valid id.`)];
 }

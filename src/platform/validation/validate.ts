@@ -30,6 +30,8 @@ function toUserErrors(error: ValidationError, parent: string[]): UserError[] {
   const path = [...parent, error.property];
   const own = Object.entries(error.constraints ?? {})
     .slice(0, 1) // one message per field is enough to act on
-    .map(([constraint, message]) => userError(path, codeByConstraint[constraint] ?? UserErrorCode.INVALID_FORMAT, message));
+    .map(([constraint, message]) =>
+      userError(path, codeByConstraint[constraint] ?? UserErrorCode.INVALID_FORMAT, message),
+    );
   return [...own, ...(error.children ?? []).flatMap((child) => toUserErrors(child, path))];
 }

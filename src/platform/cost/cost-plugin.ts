@@ -1,0 +1,97 @@
+import { type ApolloServerPlugin, HeaderMap } from "@apollo/server";
+import type { RequestContext } from "../../context.js";
+import { ClientError } from "../errors/index.js";
+import { noteRefusal, type RequestLimits } from "../limits/request-limits.js";
+import type { Limiter } from "../rate-limit/limiter.js";
+import type { BucketResult, BucketSettings } from "../rate-limit/stores.js";
+import type { CostReport } from "./cost-report.js";
+import { operationCost } from "./query-cost.js";
+
+declare module "graphql" {
+  interface GraphQLErrorExtensions {
+    /** Seconds to wait before retrying, on RATE_LIMITED and SERVICE_UNAVAILABLE (also the Retry-After header). */
+    retryAfter?: number;
+  }
+}
+
+export type CostPluginOptions = Readonly<{
+  limiter: Limiter;
+  /** Highest cost of a single operation; costlier operations are refused before they run. */
+  maxCost: number;
+  /** The caller's budget: capacity and restore rate. */
+  budget: BucketSettings;
+}>;
+
+/** What a request that fails before an operation is chosen (parse, validation, unknown hash) costs. */
+const REJECTED_REQUEST_COST = 1;
+
+/**
+ * Prices every operation before execution, refuses those above `maxCost` (QUERY_TOO_COMPLEX, 400) or
+ * beyond the caller's budget (RATE_LIMITED, 429, Retry-After), and reports the price and the budget
+ * in `extensions.cost` of every response. Refusals happen in `didResolveOperation`, before any
+ * resolver, so they cost no SQL.
+ */
+export function costLimitPlugin(options: CostPluginOptions): ApolloServerPlugin<RequestContext> {
+  const { limiter, maxCost, budget } = options;
+
+  const take = (limits: RequestLimits, cost: number) =>
+    limiter.takeTokens(limits.caller.key, cost, budget, { failClosed: false });
+
+  const report = (requested: number, state: BucketResult): CostReport => ({
+    requestedQueryCost: requested,
+    maximumQueryCost: maxCost,
+    throttleStatus: {
+      maximumAvailable: budget.capacity,
+      currentlyAvailable: state.available,
+      restoreRate: budget.restorePerSecond,
+    },
+  });
+
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ schema, document, operation, request, contextValue }) {
+          if (!operation) return; // several operations and no name: execution reports it
+          const limits = contextValue.limits;
+          const requested = operationCost(schema, document, operation, request.variables);
+          if (requested > maxCost) {
+            limits.cost = report(requested, await take(limits, 0));
+            throw new ClientError(
+              "QUERY_TOO_COMPLEX",
+              `This operation would cost ${requested} points; one operation may cost at most ${maxCost}. ` +
+                "Ask for smaller pages (first/last) or fewer nested lists.",
+              { http: { status: 400 } },
+            );
+          }
+          const state = await take(limits, requested);
+          limits.cost = report(requested, state);
+          if (!state.allowed) {
+            const retryAfter = Math.max(1, Math.ceil(state.retryAfterMs / 1000));
+            noteRefusal(limits, 429, retryAfter);
+            throw new ClientError(
+              "RATE_LIMITED",
+              `This operation costs ${requested} points and your budget has ${state.available} left ` +
+                `(it refills at ${budget.restorePerSecond} a second). Retry after ${retryAfter} s.`,
+              { retryAfter, http: { status: 429, headers: new HeaderMap([["retry-after", String(retryAfter)]]) } },
+            );
+          }
+        },
+
+        async willSendResponse({ contextValue, response }) {
+          const limits = contextValue.limits;
+          // Failed before an operation was priced: still costs something, so floods of junk are not free.
+          limits.cost ??= report(REJECTED_REQUEST_COST, await take(limits, REJECTED_REQUEST_COST));
+          if (response.body.kind !== "single") return;
+          const result = response.body.singleResult;
+          result.extensions = { ...result.extensions, cost: limits.cost };
+          if (limits.refusal) {
+            response.http.headers.set("retry-after", String(limits.refusal.retryAfterSeconds));
+            // Nothing was answered: the request as a whole was refused, so say so in the status too.
+            // With some data, 200 keeps the partial result usable for clients that drop non-2xx bodies.
+            if (result.data == null) response.http.status = limits.refusal.status;
+          }
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,14 @@
+export { applyDeadlineGuard, deadlineMessage } from "./deadline.js";
+export { type GraphQLRouteOptions, registerGraphQLRoute } from "./graphql-route.js";
+export { type HttpHardeningSettings, registerHttpHardening } from "./http-hardening.js";
+export {
+  acceptDocumentId,
+  isUntrustedRequest,
+  loadOperationManifests,
+  ManifestError,
+  type OperationManifest,
+  PersistedOperationCache,
+  sha256Hex,
+} from "./persisted-operations.js";
+export { presentLimitErrors, type QueryLimitSettings, queryLimitRules, queryParseOptions } from "./query-limits.js";
+export { noteRefusal, type RequestLimits } from "./request-limits.js";

@@ -1,0 +1,19 @@
+export { addressKey, type Caller, identifyCaller } from "./caller.js";
+export {
+  type AppliedFieldLimits,
+  applyFieldLimits,
+  type FieldLimit,
+  type FieldLimitRule,
+  type FieldLimitTable,
+  fieldLimits,
+  type LimitKey,
+} from "./field-limits.js";
+export { type FailureMode, Limiter, LimitStoreUnavailableError, type StoreName } from "./limiter.js";
+export {
+  type BucketResult,
+  type BucketSettings,
+  type LimitStore,
+  MemoryLimitStore,
+  RedisLimitStore,
+  type WindowResult,
+} from "./stores.js";

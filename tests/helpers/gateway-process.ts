@@ -1,0 +1,19 @@
+// A gateway in a process of its own, for tests that need several instances (e.g. sharing one Redis).
+// Configured by the environment like the real thing, over an empty in-memory PGlite (enough for
+// operations that read no rows). Prints `listening <url>` once it accepts requests; SIGTERM stops it.
+//
+//   node --import tsx tests/helpers/gateway-process.ts
+import "reflect-metadata";
+import { loadConfig } from "../../src/config/index.js";
+import { openDatabase } from "../../src/platform/db/database.js";
+import { createLogger } from "../../src/platform/logger/index.js";
+import { buildServer } from "../../src/server.js";
+
+const config = loadConfig();
+const db = await openDatabase({ poolSize: 1 });
+const gateway = await buildServer(config, { db, logger: createLogger(config.log.level) });
+const address = await gateway.app.listen({ host: "127.0.0.1", port: 0 });
+process.stdout.write(`listening ${address}\n`);
+process.on("SIGTERM", () => {
+  gateway.close().finally(() => process.exit(0));
+});
