@@ -1,5 +1,6 @@
 import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
 import type { RequestContext } from "../../context.js";
+import { requireViewer } from "../../platform/permissions/viewer.js";
 import {
   ChangePasswordInput,
   DeleteMeInput,
@@ -12,12 +13,6 @@ import {
 } from "./account.inputs.js";
 import * as accounts from "./account.service.js";
 import { AuthPayload, LogoutPayload, SuccessPayload, UpdateMePayload } from "./account.type.js";
-
-/** The shield rule `isAuthenticated` guards every mutation that uses this. */
-const signedIn = (ctx: RequestContext) => {
-  if (!ctx.viewer) throw new Error("permission rule missing: this mutation needs a signed-in caller");
-  return ctx.viewer.id;
-};
 
 @Resolver()
 export class AccountResolver {
@@ -51,7 +46,7 @@ export class AccountResolver {
 
   @Mutation(() => LogoutPayload, { description: "End every session of the signed-in account (all devices)." })
   logoutAll(@Ctx() ctx: RequestContext) {
-    return accounts.logoutAll(ctx, signedIn(ctx));
+    return accounts.logoutAll(ctx, requireViewer(ctx).id);
   }
 
   @Mutation(() => SuccessPayload, {
@@ -76,18 +71,18 @@ export class AccountResolver {
     description: "Change the password, given the current one. Other devices are signed out; this one stays.",
   })
   changePassword(@Arg("input", () => ChangePasswordInput) input: ChangePasswordInput, @Ctx() ctx: RequestContext) {
-    return accounts.changePassword(ctx, signedIn(ctx), input);
+    return accounts.changePassword(ctx, requireViewer(ctx).id, input);
   }
 
   @Mutation(() => UpdateMePayload, { description: "Change the signed-in account's name, username or e-mail." })
   updateMe(@Arg("input", () => UpdateMeInput) input: UpdateMeInput, @Ctx() ctx: RequestContext) {
-    return accounts.updateMe(ctx, signedIn(ctx), input);
+    return accounts.updateMe(ctx, requireViewer(ctx).id, input);
   }
 
   @Mutation(() => SuccessPayload, {
     description: "Close the signed-in account (it disappears from the API; orders are kept) and end its sessions.",
   })
   deleteMe(@Arg("input", () => DeleteMeInput) input: DeleteMeInput, @Ctx() ctx: RequestContext) {
-    return accounts.deleteMe(ctx, signedIn(ctx), input);
+    return accounts.deleteMe(ctx, requireViewer(ctx).id, input);
   }
 }
