@@ -15,6 +15,11 @@ export interface DatabaseConfig {
   poolSize: number;
   /** Named (server-side prepared) statements on PostgreSQL; costs and gains in adapters.ts. Default false. */
   preparedStatements?: boolean;
+  /**
+   * PostgreSQL server only: the server cancels any statement running longer (0 or unset: no limit). The
+   * request deadline stops new work, but only this stops a statement already running.
+   */
+  statementTimeoutMs?: number;
 }
 
 export interface DatabaseOptions {
@@ -46,7 +51,11 @@ export async function openDatabase(config: DatabaseConfig, options: DatabaseOpti
   let closeDriver: () => Promise<void>;
 
   if (config.url) {
-    const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize });
+    const pool = new pg.Pool({
+      connectionString: config.url,
+      max: config.poolSize,
+      ...(config.statementTimeoutMs ? { statement_timeout: config.statementTimeoutMs } : {}),
+    });
     pool.on("error", (error) => options.onConnectionError?.(error));
     kind = "postgres";
     adapterFactory = pgAdapterFactory(pool, { preparedStatements: config.preparedStatements });
