@@ -6,11 +6,36 @@ const USERNAME = /^[a-z0-9_]{3,30}$/i;
 const usernameRule = "3 to 30 letters, digits or underscores";
 const passwordRule = `${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters, not a common password, not built from your username or e-mail`;
 
+/** Several property decorators as one, so a field's checks are written once for every input that has it. */
+const combine =
+  (...decorators: PropertyDecorator[]): PropertyDecorator =>
+  (target, key) => {
+    for (const decorate of decorators) decorate(target, key);
+  };
+
+const emailChecks = () =>
+  combine(
+    IsEmail({}, { message: "Enter a valid e-mail address." }),
+    MaxLength(254, { message: "E-mail addresses are at most 254 characters." }),
+  );
+
+/** Only an upper bound: the policy (passwordProblem) judges new passwords, and old ones are just compared. */
+const passwordLength = () =>
+  MaxLength(PASSWORD_MAX_LENGTH, { message: `Passwords are at most ${PASSWORD_MAX_LENGTH} characters.` });
+
+const useCookieField = () =>
+  combine(
+    Field(() => Boolean, {
+      nullable: true,
+      description: "Browsers: set the refresh token as an HttpOnly cookie instead of returning it (default false).",
+    }),
+    IsOptional(),
+  );
+
 @InputType({ description: "A new account." })
 export class RegisterInput {
   @Field(() => String, { description: "E-mail address; stored lower-cased, must be unused." })
-  @IsEmail({}, { message: "Enter a valid e-mail address." })
-  @MaxLength(254, { message: "E-mail addresses are at most 254 characters." })
+  @emailChecks()
   email!: string;
 
   @Field(() => String, { description: `Public handle: ${usernameRule}; must be unused.` })
@@ -23,14 +48,10 @@ export class RegisterInput {
   name!: string;
 
   @Field(() => String, { description: `Password: ${passwordRule}.` })
-  @MaxLength(PASSWORD_MAX_LENGTH, { message: `Passwords are at most ${PASSWORD_MAX_LENGTH} characters.` })
+  @passwordLength()
   password!: string;
 
-  @Field(() => Boolean, {
-    nullable: true,
-    description: "Browsers: set the refresh token as an HttpOnly cookie instead of returning it (default false).",
-  })
-  @IsOptional()
+  @useCookieField()
   useCookie?: boolean | null;
 }
 
@@ -41,14 +62,10 @@ export class LoginInput {
   email!: string;
 
   @Field(() => String, { description: "The account's password." })
-  @MaxLength(PASSWORD_MAX_LENGTH, { message: `Passwords are at most ${PASSWORD_MAX_LENGTH} characters.` })
+  @passwordLength()
   password!: string;
 
-  @Field(() => Boolean, {
-    nullable: true,
-    description: "Browsers: set the refresh token as an HttpOnly cookie instead of returning it (default false).",
-  })
-  @IsOptional()
+  @useCookieField()
   useCookie?: boolean | null;
 }
 
@@ -73,8 +90,7 @@ export class RefreshSessionInput {
 @InputType({ description: "Ask for a password-reset e-mail." })
 export class RequestPasswordResetInput {
   @Field(() => String, { description: "The account's e-mail address." })
-  @IsEmail({}, { message: "Enter a valid e-mail address." })
-  @MaxLength(254, { message: "E-mail addresses are at most 254 characters." })
+  @emailChecks()
   email!: string;
 }
 
@@ -86,18 +102,18 @@ export class ResetPasswordInput {
   token!: string;
 
   @Field(() => String, { description: `The new password: ${passwordRule}.` })
-  @MaxLength(PASSWORD_MAX_LENGTH, { message: `Passwords are at most ${PASSWORD_MAX_LENGTH} characters.` })
+  @passwordLength()
   newPassword!: string;
 }
 
 @InputType({ description: "Change the signed-in account's password." })
 export class ChangePasswordInput {
   @Field(() => String, { description: "The password in use now." })
-  @MaxLength(PASSWORD_MAX_LENGTH, { message: `Passwords are at most ${PASSWORD_MAX_LENGTH} characters.` })
+  @passwordLength()
   currentPassword!: string;
 
   @Field(() => String, { description: `The new password: ${passwordRule}.` })
-  @MaxLength(PASSWORD_MAX_LENGTH, { message: `Passwords are at most ${PASSWORD_MAX_LENGTH} characters.` })
+  @passwordLength()
   newPassword!: string;
 }
 
@@ -116,14 +132,13 @@ export class UpdateMeInput {
 
   @Field(() => String, { nullable: true, description: "New e-mail address; must be unused." })
   @IsOptional()
-  @IsEmail({}, { message: "Enter a valid e-mail address." })
-  @MaxLength(254, { message: "E-mail addresses are at most 254 characters." })
+  @emailChecks()
   email?: string | null;
 }
 
 @InputType({ description: "Confirm closing the signed-in account." })
 export class DeleteMeInput {
   @Field(() => String, { description: "The account's password, to confirm." })
-  @MaxLength(PASSWORD_MAX_LENGTH, { message: `Passwords are at most ${PASSWORD_MAX_LENGTH} characters.` })
+  @passwordLength()
   password!: string;
 }
