@@ -43,6 +43,11 @@ export type HttpExchange = {
 export type RequestContext = {
   requestId: string;
   viewer: Viewer | null;
+  /**
+   * Accounts a sign-in mutation of this request authenticated: their own fields are readable in the
+   * response although `viewer` is unchanged (platform/permissions/viewer.ts, `signedInAs`).
+   */
+  signedInAccounts: Set<string>;
   loaders: Loaders;
   /** For the services' root queries (one statement each); relations go through `loaders`. */
   prisma: PrismaClient;

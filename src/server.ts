@@ -257,6 +257,7 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
       return {
         requestId: request.id,
         viewer,
+        signedInAccounts: new Set<string>(),
         prisma: db.prisma,
         log: request.log,
         trace,

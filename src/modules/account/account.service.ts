@@ -2,6 +2,7 @@ import type { RequestContext } from "../../context.js";
 import { Prisma, type User } from "../../generated/prisma/client.js";
 import { hashOpaqueToken, newOpaqueToken } from "../../platform/auth/opaque-tokens.js";
 import { hashPassword, needsRehash, passwordProblem, verifyPassword } from "../../platform/auth/passwords.js";
+import { signedInAs } from "../../platform/permissions/viewer.js";
 import { type UserError, UserErrorCode, userError, validateInput } from "../../platform/validation/index.js";
 import type {
   ChangePasswordInput,
@@ -45,6 +46,10 @@ function failed(userErrors: UserError[]): AuthPayload {
   };
 }
 
+/**
+ * Every way in (register, login, refreshSession, and a social sign-in when it comes) ends here, so each
+ * issues its tokens, cookie and payload the same way.
+ */
 async function signedIn(
   ctx: RequestContext,
   user: User,
@@ -54,6 +59,8 @@ async function signedIn(
   const access = await ctx.auth.tokens.sign({ id: user.id, role: user.role, sessionId: session.id });
   if (useCookie) ctx.http.setCookie(REFRESH_COOKIE, session.refreshToken, session.expiresAt);
   ctx.loaders.user.byId.clear(user.id).prime(user.id, user);
+  // The payload answers to the account just signed in to, not to the (anonymous) request.
+  signedInAs(ctx, user.id);
   return {
     user,
     accessToken: access.token,

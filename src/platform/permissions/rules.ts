@@ -2,6 +2,7 @@ import type { GraphQLResolveInfo } from "graphql";
 import { rule as shieldRule } from "graphql-shield";
 import type { RequestContext } from "../../context.js";
 import { forbidden, unauthenticated } from "../errors/index.js";
+import { isOwnAccount } from "./viewer.js";
 
 export { allow, and, chain, deny, not, or } from "graphql-shield";
 
@@ -30,14 +31,13 @@ export const isAuthenticated = rule({ cache: "contextual" })((_parent, _args, ct
 
 export const isAdmin = rule({ cache: "contextual" })((_parent, _args, ctx) => ctx.viewer?.role === "ADMIN");
 
-/** The parent object is the caller's own user row. Depends on the parent, so never cached. */
-export const isSelf = rule({ cache: "no_cache" })(
-  (parent: { id: string }, _args, ctx) => ctx.viewer !== null && parent.id === ctx.viewer.id,
-);
+/**
+ * The parent object is the caller's own user row (also right after signing in to it; see `signedInAs`).
+ * Depends on the parent, so never cached.
+ */
+export const isSelf = rule({ cache: "no_cache" })((parent: { id: string }, _args, ctx) => isOwnAccount(ctx, parent.id));
 
 /** The parent object belongs to the caller, by the given owner column. */
 export function isOwner<Parent>(ownerOf: (parent: Parent) => string | null) {
-  return rule({ cache: "no_cache" })(
-    (parent: Parent, _args, ctx) => ctx.viewer !== null && ownerOf(parent) === ctx.viewer.id,
-  );
+  return rule({ cache: "no_cache" })((parent: Parent, _args, ctx) => isOwnAccount(ctx, ownerOf(parent)));
 }
