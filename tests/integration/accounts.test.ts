@@ -109,6 +109,20 @@ for (const backend of backends) {
           message: "Do not build the password from your username or e-mail.",
         },
       ]);
+      const common = await register({
+        email: "sunny@example.com",
+        username: "sunny",
+        name: "S",
+        password: "sunshine2024!",
+      });
+      expect(common.result.userErrors).toEqual([
+        {
+          field: ["input", "password"],
+          code: "WEAK_PASSWORD",
+          message:
+            "This password is too easy to guess. This is similar to a commonly used password. Add more words that are less common.",
+        },
+      ]);
       const taken = await register({ email: "ALICE@example.com", username: "alice", name: "A", password: PASSWORD });
       expect(taken.result.userErrors.map((e) => [e.field?.join("."), e.code])).toEqual([
         ["input.email", "TAKEN"],

@@ -4,7 +4,7 @@ import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../../platform/auth/pa
 
 const USERNAME = /^[a-z0-9_]{3,30}$/i;
 const usernameRule = "3 to 30 letters, digits or underscores";
-const passwordRule = `${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters, not a common password, not built from your username or e-mail`;
+const passwordRule = `${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters, hard to guess (not a common password, word or pattern), not built from your username or e-mail`;
 
 /** Several property decorators as one, so a field's checks are written once for every input that has it. */
 const combine =

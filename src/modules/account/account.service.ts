@@ -95,7 +95,7 @@ export async function register(ctx: RequestContext, input: RegisterInput): Promi
   const errors = await validateInput(input);
   const email = normalizeEmail(input.email);
   const username = normalizeUsername(input.username);
-  const weak = passwordProblem(input.password, { email, username });
+  const weak = await passwordProblem(input.password, { email, username, name: input.name });
   if (weak) errors.push(userError(["input", "password"], UserErrorCode.WEAK_PASSWORD, weak));
   if (errors.length > 0) return failed(errors);
 
@@ -237,7 +237,7 @@ export async function resetPassword(ctx: RequestContext, input: ResetPasswordInp
   const pending = await accounts.findResetToken(tokenHash);
   if (!pending || pending.usedAt || pending.expiresAt <= new Date() || pending.user.deletedAt) return invalidToken;
   // A weak password leaves the token usable for a better one.
-  const weak = passwordProblem(input.newPassword, pending.user);
+  const weak = await passwordProblem(input.newPassword, pending.user);
   if (weak)
     return { success: false, userErrors: [userError(["input", "newPassword"], UserErrorCode.WEAK_PASSWORD, weak)] };
 
@@ -275,7 +275,7 @@ export async function changePassword(
       ],
     };
   }
-  const weak = passwordProblem(input.newPassword, user);
+  const weak = await passwordProblem(input.newPassword, user);
   if (weak)
     return { success: false, userErrors: [userError(["input", "newPassword"], UserErrorCode.WEAK_PASSWORD, weak)] };
   const passwordHash = await hashPassword(input.newPassword);

@@ -1,4 +1,5 @@
 import * as argon2 from "argon2";
+import { estimatePasswordStrength } from "./password-strength.js";
 
 /**
  * argon2id at OWASP's recommended minimum (19 MiB memory, 2 passes, 1 lane): about 20–30 ms a hash on
@@ -39,39 +40,29 @@ export function needsRehash(storedHash: string): boolean {
   return argon2.needsRehash(storedHash, passwordHashOptions);
 }
 
-// A few of the most common passwords that are long enough to pass the length rule.
-const commonLongPasswords = new Set([
-  "123456789012",
-  "1234567890123",
-  "password1234",
-  "password12345",
-  "passwordpassword",
-  "qwertyuiopasdf",
-  "qwerty123456",
-  "iloveyou1234",
-  "abcdefghijkl",
-  "111111111111",
-  "000000000000",
-  "letmein12345",
-  "welcome12345",
-  "correcthorsebatterystaple",
-]);
-
 /**
- * The password policy, checked on the server whatever the client did: 12 to 128 characters, not a
- * well-known password, not built from the account's own e-mail or username. Returns the problem, or null.
+ * The password policy, checked on the server whatever the client did: 12 to 128 characters, not built
+ * from the account's own e-mail or username, and hard to guess by zxcvbn's estimate (a dictionary of
+ * common passwords, words and names, with their l33t, reversed, keyboard and date variants). Returns
+ * the problem in words the user can act on, or null.
  */
-export function passwordProblem(password: string, account: { email?: string; username?: string }): string | null {
+export async function passwordProblem(
+  password: string,
+  account: { email?: string; username?: string; name?: string },
+): Promise<string | null> {
   if (password.length < PASSWORD_MIN_LENGTH) return `Use at least ${PASSWORD_MIN_LENGTH} characters.`;
   if (password.length > PASSWORD_MAX_LENGTH) return `Use at most ${PASSWORD_MAX_LENGTH} characters.`;
   const lowered = password.toLowerCase();
-  if (commonLongPasswords.has(lowered.replace(/[\s-]/g, ""))) return "This password is too common; choose another.";
-  if (new Set(lowered).size < 4) return "Use a password with more different characters.";
-  const personal = [account.username, account.email?.split("@")[0]].filter(
-    (part): part is string => !!part && part.length >= 3,
-  );
+  const localPart = account.email?.split("@")[0];
+  const personal = [account.username, localPart].filter((part): part is string => !!part && part.length >= 3);
+  // zxcvbn only lowers the score for these; a password that merely contains them is refused outright.
   if (personal.some((part) => lowered.includes(part.toLowerCase()))) {
     return "Do not build the password from your username or e-mail.";
   }
-  return null;
+  // Each word of the name on its own: zxcvbn matches user inputs as whole dictionary words.
+  const userInputs = [account.username, account.email, localPart, ...(account.name?.split(/\s+/) ?? [])].filter(
+    (input): input is string => !!input,
+  );
+  const verdict = await estimatePasswordStrength(password, userInputs);
+  return verdict.strongEnough ? null : `This password is too easy to guess. ${verdict.feedback}`;
 }

@@ -30,7 +30,7 @@ export const userErrorCatalog: Record<UserErrorCode, string> = {
   OUT_OF_RANGE: "The number is outside the allowed range.",
   TOO_MANY: "The list has more items than allowed.",
   TAKEN: "Another record already uses this unique value (e-mail, username, slug).",
-  WEAK_PASSWORD: "The password does not meet the password policy.",
+  WEAK_PASSWORD: "The password does not meet the password policy; the message says why and what would help.",
   INVALID_CREDENTIALS: "The e-mail and password do not match an account.",
   INVALID_TOKEN: "The token is unknown, used or expired.",
   NOT_FOUND: "A referenced record does not exist or is not yours.",
