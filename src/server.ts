@@ -9,7 +9,8 @@ import { fastifyApolloDrainPlugin } from "@as-integrations/fastify";
 import fastifyCookie from "@fastify/cookie";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, LogController } from "fastify";
 import type { Config } from "./config/index.js";
-import { createLoaders, type RequestContext } from "./context.js";
+import type { RequestContext } from "./context.js";
+import { createModuleLoaders } from "./modules/index.js";
 import { type AccessTokens, createAccessTokens, InvalidTokenError, type Viewer } from "./platform/auth/tokens.js";
 import { costLimitPlugin } from "./platform/cost/index.js";
 import type { Database } from "./platform/db/database.js";
@@ -260,7 +261,7 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
         prisma: db.prisma,
         log: request.log,
         trace,
-        loaders: createLoaders({ prisma: db.prisma, viewer, batch: config.dataloaderBatch }),
+        loaders: createModuleLoaders({ prisma: db.prisma, viewer, batch: config.dataloaderBatch }),
         auth,
         http: {
           ip: request.ip,

@@ -12,7 +12,6 @@ export const categoryPermissions = {
     updatedAt: allow,
     parent: allow,
     children: allow,
-    products: allow,
   },
   // Payloads only come back from the mutations above, which already required ADMIN; what they hold is
   // ruled by its own type (Category fields are public anyway).

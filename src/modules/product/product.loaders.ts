@@ -3,6 +3,14 @@ import { createLoader, inKeyOrder, type LoaderDeps, loaderPerArguments } from ".
 import type { PageRequest } from "../../platform/pagination/index.js";
 import { productRepository } from "./product.repository.js";
 
+export type ProductLoaders = ReturnType<typeof createProductLoaders>;
+
+declare module "../../context.js" {
+  interface ModuleLoaders {
+    product: ProductLoaders;
+  }
+}
+
 export function createProductLoaders(deps: LoaderDeps) {
   const products = productRepository(deps.prisma);
   return {

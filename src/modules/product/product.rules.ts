@@ -29,8 +29,9 @@ export const productPermissions = {
     createdAt: allow,
     updatedAt: allow,
     category: allow,
-    reviews: allow,
   },
+  // Category.products is the product module's: it returns products.
+  Category: { products: allow },
   // Only the admin mutations above return these; the product in them is an admin's to see whatever its status.
   ProductPayload: { product: allow, userErrors: allow },
   DeleteProductPayload: { deletedProductId: allow, userErrors: allow },

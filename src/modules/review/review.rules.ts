@@ -13,6 +13,9 @@ export const reviewPermissions = {
     author: allow,
     product: allow,
   },
+  // Relation fields on other modules' types that return reviews live here, with the reviews.
+  Product: { reviews: allow },
+  User: { reviews: allow },
   // Reviews and the active products they are written about are public.
   ReviewPayload: { review: allow, userErrors: allow },
   DeleteReviewPayload: { deletedReviewId: allow, product: allow, userErrors: allow },

@@ -1,6 +1,6 @@
 import { defaultFieldResolver, type GraphQLSchema, getNamedType, isLeafType, isObjectType } from "graphql";
-import type { RequestContext } from "../../context.js";
 import { ClientError } from "../errors/index.js";
+import type { LimitsContext } from "./request-limits.js";
 
 export const deadlineMessage = "The request took too long and was stopped. Ask for less, or retry later.";
 
@@ -20,7 +20,7 @@ export function applyDeadlineGuard(schema: GraphQLSchema): number {
     for (const field of Object.values(type.getFields())) {
       if (!isRoot && isLeafType(getNamedType(field.type))) continue;
       const resolve = field.resolve ?? defaultFieldResolver;
-      field.resolve = (parent, args, ctx: RequestContext, info) => {
+      field.resolve = (parent, args, ctx: LimitsContext, info) => {
         if (Date.now() > ctx.limits.deadline) throw new ClientError("TIMEOUT", deadlineMessage);
         return resolve(parent, args, ctx, info);
       };

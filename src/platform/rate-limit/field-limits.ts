@@ -10,9 +10,8 @@
 import { createHash } from "node:crypto";
 import { defaultFieldResolver, type GraphQLResolveInfo, type GraphQLSchema, isObjectType } from "graphql";
 import { getGraphQLRateLimiter, type Store } from "graphql-rate-limit";
-import type { RequestContext } from "../../context.js";
 import { ClientError } from "../errors/index.js";
-import { noteRefusal } from "../limits/request-limits.js";
+import { type LimitsContext, noteRefusal } from "../limits/request-limits.js";
 import { type Limiter, LimitStoreUnavailableError } from "./limiter.js";
 import type { WindowResult } from "./stores.js";
 
@@ -117,7 +116,7 @@ export function applyFieldLimits(schema: GraphQLSchema, table: FieldLimitTable, 
       continue;
     }
     const resolve = field.resolve ?? defaultFieldResolver;
-    field.resolve = async (parent, args, ctx: RequestContext, info) => {
+    field.resolve = async (parent, args, ctx: LimitsContext, info) => {
       for (const [index, rule] of limit.rules.entries()) {
         await enforce(limiter, coordinate, index, rule, limit, args, ctx, info);
       }
@@ -135,7 +134,7 @@ async function enforce(
   rule: FieldLimitRule,
   limit: FieldLimit,
   args: Record<string, unknown>,
-  ctx: RequestContext,
+  ctx: LimitsContext,
   info: GraphQLResolveInfo,
 ): Promise<void> {
   const { contextIdentity, target } = identify(rule.per, args, ctx);
@@ -181,7 +180,7 @@ async function enforce(
 function identify(
   per: LimitKey,
   args: Record<string, unknown>,
-  ctx: RequestContext,
+  ctx: LimitsContext,
 ): { contextIdentity: string; target?: string } {
   if (per === "ip") return { contextIdentity: ctx.limits.caller.ipKey };
   if (per === "caller") return { contextIdentity: ctx.limits.caller.key };
