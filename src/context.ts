@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from "fastify";
 import type { PrismaClient } from "./generated/prisma/client.js";
 import type { AccessTokens, Viewer } from "./platform/auth/tokens.js";
 import type { RequestLimits } from "./platform/limits/request-limits.js";
+import type { ChangeNotices } from "./platform/loaders/index.js";
 import type { Mailer } from "./platform/mail/index.js";
 import type { RequestTrace } from "./platform/plugins/error-masking.js";
 
@@ -29,6 +30,8 @@ export type RequestContext = {
   requestId: string;
   viewer: Viewer | null;
   loaders: ModuleLoaders;
+  /** Writes announce what they changed here; loaders of modules that depend on the writer listen. */
+  changes: ChangeNotices;
   /** For the services' root queries (one statement each); relations go through `loaders`. */
   prisma: PrismaClient;
   log: FastifyBaseLogger;

@@ -26,6 +26,7 @@ import {
   registerGraphQLRoute,
   registerHttpHardening,
 } from "./platform/limits/index.js";
+import { ChangeNotices } from "./platform/loaders/index.js";
 import { createLogger, type Logger } from "./platform/logger/index.js";
 import { createMailer, logTransport, type MailTransport, smtpTransport } from "./platform/mail/index.js";
 import { errorReportingPlugin, maskError, type RequestTrace } from "./platform/plugins/error-masking.js";
@@ -254,6 +255,7 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
     context: async (request, reply) => {
       const viewer = await authenticate(request);
       const trace: RequestTrace = { operationName: null, errorCodes: [] };
+      const changes = new ChangeNotices();
       request.graphqlTrace = trace;
       return {
         requestId: request.id,
@@ -261,7 +263,8 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
         prisma: db.prisma,
         log: request.log,
         trace,
-        loaders: createModuleLoaders({ prisma: db.prisma, viewer, batch: config.dataloaderBatch }),
+        loaders: createModuleLoaders({ prisma: db.prisma, viewer, batch: config.dataloaderBatch, changes }),
+        changes,
         auth,
         http: {
           ip: request.ip,

@@ -13,6 +13,10 @@ import {
 } from "../../platform/validation/index.js";
 import type { CreateCategoryInput, UpdateCategoryInput } from "./category.input.js";
 import type { CategoryPayload, DeleteCategoryPayload } from "./category.payload.js";
+
+/** Announced after any structural change to the tree: lists of "products in this category" are stale. */
+export const CATEGORY_TREE_CHANGED = "category.tree";
+
 import { categoryRepository, categorySlugConstraint } from "./category.repository.js";
 
 export function findCategory(ctx: RequestContext, lookup: { id?: string | null; slug?: string | null }) {
@@ -43,12 +47,11 @@ const slugTaken = (): never =>
  * keep the row just written (none after a delete) so the payload resolves without another query.
  */
 function forgetTree(ctx: RequestContext, written: Category | null) {
-  const { category, product } = ctx.loaders;
+  const { category } = ctx.loaders;
   category.byId.clearAll();
   category.bySlug.clearAll();
   category.childrenByParentId.clearAll();
-  product.pageByCategory.clearAll();
-  product.countByCategory.clearAll();
+  ctx.changes.notify(CATEGORY_TREE_CHANGED);
   if (written) {
     category.byId.prime(written.id, written);
     category.bySlug.prime(written.slug, written);

@@ -10,5 +10,6 @@ export const productModule = defineModule({
   loaders: createProductLoaders,
 });
 
-export { forgetProducts } from "./product.service.js";
+export { isOnSale, productInventory } from "./product.repository.js";
+export { forgetProducts, rememberProduct } from "./product.service.js";
 export { Product } from "./product.type.js";

@@ -22,7 +22,7 @@ import {
 import { type ProductFilter, ProductSort } from "./product.args.js";
 import type { CreateProductInput, UpdateProductInput } from "./product.input.js";
 import type { DeleteProductPayload, ProductPayload } from "./product.payload.js";
-import { type ProductFields, productRepository, productSlugConstraint } from "./product.repository.js";
+import { isOnSale, type ProductFields, productRepository, productSlugConstraint } from "./product.repository.js";
 
 const sortOrders: Record<ProductSort, SortOrder<Product>> = {
   [ProductSort.NEWEST]: { key: "newest", field: "createdAt", direction: "desc" },
@@ -37,7 +37,7 @@ const isAdmin = (viewer: Viewer | null) => viewer?.role === "ADMIN";
 
 /** Draft, archived and deleted products exist only for admins. */
 export function isProductVisible(viewer: Viewer | null, product: Product): boolean {
-  return isAdmin(viewer) || (product.status === ProductStatus.ACTIVE && product.deletedAt === null);
+  return isAdmin(viewer) || isOnSale(product);
 }
 
 export async function findProduct(ctx: RequestContext, lookup: { id?: string | null; slug?: string | null }) {
@@ -99,8 +99,11 @@ function asUserError(error: unknown): never {
   throw error;
 }
 
-/** The changed row replaces any cached copy; category lists and counts may now hold it or not. */
-function remember(ctx: RequestContext, product: Product) {
+/**
+ * The changed row replaces any cached copy; category lists and counts may now hold it or not. Also for
+ * other modules' writes that return the product row (a review recounting its rating).
+ */
+export function rememberProduct(ctx: RequestContext, product: Product) {
   const { product: loaders } = ctx.loaders;
   loaders.byId.clear(product.id).prime(product.id, product);
   loaders.bySlug.clearAll().prime(product.slug, product);
@@ -122,7 +125,7 @@ export function forgetProducts(ctx: RequestContext, ids: Iterable<string>) {
 async function writeProduct(ctx: RequestContext, write: () => Promise<Product>): Promise<ProductPayload> {
   return settle(async () => {
     const product = await write().catch(asUserError);
-    remember(ctx, product);
+    rememberProduct(ctx, product);
     return { product, userErrors: [] };
   }, failed);
 }
@@ -184,7 +187,7 @@ export async function deleteProduct(ctx: RequestContext, id: string): Promise<De
   if (invalid.length > 0) return failedDelete(invalid);
   return settle(async () => {
     const product = await productRepository(ctx.prisma).softDelete(id).catch(asUserError);
-    remember(ctx, product);
+    rememberProduct(ctx, product);
     return { deletedProductId: product.id, userErrors: [] };
   }, failedDelete);
 }
