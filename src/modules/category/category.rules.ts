@@ -1,4 +1,5 @@
 import { allow, isAdmin } from "../../platform/permissions/rules.js";
+import { payloadPermissions } from "../../platform/validation/index.js";
 
 export const categoryPermissions = {
   Query: { categories: allow, category: allow },
@@ -15,6 +16,6 @@ export const categoryPermissions = {
   },
   // Payloads only come back from the mutations above, which already required ADMIN; what they hold is
   // ruled by its own type (Category fields are public anyway).
-  CategoryPayload: { category: allow, userErrors: allow },
-  DeleteCategoryPayload: { deletedCategoryId: allow, userErrors: allow },
+  CategoryPayload: payloadPermissions("category"),
+  DeleteCategoryPayload: payloadPermissions("deletedCategoryId"),
 };

@@ -3,14 +3,7 @@ import type { Category } from "../../generated/prisma/client.js";
 import { isForeignKeyViolation, isUniqueViolation } from "../../platform/db/errors.js";
 import { inTransaction, lockForTransaction } from "../../platform/db/transaction.js";
 import { loadByIdOr } from "../../platform/ids.js";
-import {
-  reject,
-  settle,
-  type UserError,
-  UserErrorCode,
-  validateId,
-  validateInput,
-} from "../../platform/validation/index.js";
+import { failWith, reject, settle, UserErrorCode, validateId, validateInput } from "../../platform/validation/index.js";
 import type { CreateCategoryInput, UpdateCategoryInput } from "./category.input.js";
 import type { CategoryPayload, DeleteCategoryPayload } from "./category.payload.js";
 
@@ -37,7 +30,7 @@ export async function rootCategories(ctx: RequestContext) {
  */
 const TREE_LOCK = "category-tree";
 
-const failed = (userErrors: UserError[]): CategoryPayload => ({ category: null, userErrors });
+const failed = failWith<CategoryPayload>({ category: null });
 
 const slugTaken = (): never =>
   reject(["input", "slug"], UserErrorCode.TAKEN, "Another category already uses this slug.");
@@ -135,7 +128,7 @@ export async function updateCategory(
 }
 
 export async function deleteCategory(ctx: RequestContext, id: string): Promise<DeleteCategoryPayload> {
-  const failedDelete = (userErrors: UserError[]): DeleteCategoryPayload => ({ deletedCategoryId: null, userErrors });
+  const failedDelete = failWith<DeleteCategoryPayload>({ deletedCategoryId: null });
   const invalid = validateId(id);
   if (invalid.length > 0) return failedDelete(invalid);
   return settle(async () => {

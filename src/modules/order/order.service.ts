@@ -12,6 +12,7 @@ import {
   toConnection,
 } from "../../platform/pagination/index.js";
 import {
+  failWith,
   reject,
   rejectAll,
   settle,
@@ -108,7 +109,7 @@ const customerCancellableFrom: readonly OrderStatus[] = [OrderStatus.PENDING];
 /** Order totals are a PostgreSQL integer. */
 const MAX_TOTAL_CENTS = 2_147_483_647;
 
-const failed = (userErrors: UserError[]): OrderPayload => ({ order: null, userErrors });
+const failed = failWith<OrderPayload>({ order: null });
 
 type Line = { index: number; productId: string; quantity: number };
 

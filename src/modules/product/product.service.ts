@@ -11,14 +11,7 @@ import {
   type SortOrder,
   toConnection,
 } from "../../platform/pagination/index.js";
-import {
-  reject,
-  settle,
-  type UserError,
-  UserErrorCode,
-  validateId,
-  validateInput,
-} from "../../platform/validation/index.js";
+import { failWith, reject, settle, UserErrorCode, validateId, validateInput } from "../../platform/validation/index.js";
 import { type ProductFilter, ProductSort } from "./product.args.js";
 import type { CreateProductInput, UpdateProductInput } from "./product.input.js";
 import type { DeleteProductPayload, ProductPayload } from "./product.payload.js";
@@ -77,7 +70,7 @@ export async function categoryProducts(ctx: RequestContext, categoryId: string, 
   return toConnection(rows, page, () => ctx.loaders.product.countByCategory.load(categoryId));
 }
 
-const failed = (userErrors: UserError[]): ProductPayload => ({ product: null, userErrors });
+const failed = failWith<ProductPayload>({ product: null });
 
 function noSuchProduct(): never {
   reject(["id"], UserErrorCode.NOT_FOUND, "There is no product with this id.");
@@ -182,7 +175,7 @@ export async function archiveProduct(ctx: RequestContext, id: string): Promise<P
  * everyone but admins. Its slug stays taken.
  */
 export async function deleteProduct(ctx: RequestContext, id: string): Promise<DeleteProductPayload> {
-  const failedDelete = (userErrors: UserError[]): DeleteProductPayload => ({ deletedProductId: null, userErrors });
+  const failedDelete = failWith<DeleteProductPayload>({ deletedProductId: null });
   const invalid = validateId(id);
   if (invalid.length > 0) return failedDelete(invalid);
   return settle(async () => {

@@ -1,4 +1,5 @@
 import { allow, isAuthenticated } from "../../platform/permissions/rules.js";
+import { payloadPermissions } from "../../platform/validation/index.js";
 
 export const reviewPermissions = {
   // Any signed-in caller; whose reviews they can change is the repository's `where` (their own, or any
@@ -17,6 +18,6 @@ export const reviewPermissions = {
   Product: { reviews: allow },
   User: { reviews: allow },
   // Reviews and the active products they are written about are public.
-  ReviewPayload: { review: allow, userErrors: allow },
-  DeleteReviewPayload: { deletedReviewId: allow, product: allow, userErrors: allow },
+  ReviewPayload: payloadPermissions("review"),
+  DeleteReviewPayload: payloadPermissions("deletedReviewId", "product"),
 };

@@ -9,14 +9,7 @@ import {
   type SortOrder,
   toConnection,
 } from "../../platform/pagination/index.js";
-import {
-  reject,
-  settle,
-  type UserError,
-  UserErrorCode,
-  validateId,
-  validateInput,
-} from "../../platform/validation/index.js";
+import { failWith, reject, settle, UserErrorCode, validateId, validateInput } from "../../platform/validation/index.js";
 import { isOnSale, productInventory, rememberProduct } from "../product/index.js";
 import type { CreateReviewInput, UpdateReviewInput } from "./review.input.js";
 import type { DeleteReviewPayload, ReviewPayload } from "./review.payload.js";
@@ -36,7 +29,7 @@ export async function authorReviews(ctx: RequestContext, authorId: string, args:
   return toConnection(rows, page, () => ctx.loaders.review.countByAuthor.load(authorId));
 }
 
-const failed = (userErrors: UserError[]): ReviewPayload => ({ review: null, userErrors });
+const failed = failWith<ReviewPayload>({ review: null });
 
 function noSuchReview(): never {
   reject(["id"], UserErrorCode.NOT_FOUND, "There is no review of yours with this id.");
@@ -122,11 +115,7 @@ export async function updateReview(
 }
 
 export async function deleteReview(ctx: RequestContext, viewer: Viewer, id: string): Promise<DeleteReviewPayload> {
-  const failedDelete = (userErrors: UserError[]): DeleteReviewPayload => ({
-    deletedReviewId: null,
-    product: null,
-    userErrors,
-  });
+  const failedDelete = failWith<DeleteReviewPayload>({ deletedReviewId: null, product: null });
   const invalid = validateId(id);
   if (invalid.length > 0) return failedDelete(invalid);
   const scope = scopeFor(viewer, id, true);
