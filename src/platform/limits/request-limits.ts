@@ -1,4 +1,4 @@
-import type { CostReport } from "../cost/index.js";
+import type { CostReport } from "../cost/cost-report.js";
 import type { Caller } from "../rate-limit/caller.js";
 
 /** Per-request protection state, in the context as `limits`. */
