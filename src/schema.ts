@@ -1,5 +1,4 @@
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
-import { applyMiddleware } from "graphql-middleware";
 import { buildSchema } from "type-graphql";
 import { modules } from "./modules/index.js";
 import type { ResolverClass } from "./modules/module.js";
@@ -35,9 +34,9 @@ export async function buildTypeSchema(): Promise<GraphQLSchema> {
   return schema;
 }
 
-/** The executable schema: every field behind graphql-shield, denying what no rule allows. */
-export async function buildGatewaySchema(): Promise<GraphQLSchema> {
-  return applyMiddleware(await buildTypeSchema(), createShield(permissions));
+/** graphql-shield over every field, denying what no rule allows: the last (innermost) field stage. */
+export function shieldMiddleware() {
+  return createShield(permissions);
 }
 
 /** SDL for schema.graphql, sorted so diffs show real changes only. */

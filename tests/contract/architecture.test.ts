@@ -70,7 +70,7 @@ function cycles(graph: ImportGraph): string[][] {
   return found;
 }
 
-const appFiles = ["src/context.ts", "src/schema.ts", "src/server.ts", "src/main.ts"];
+const appFiles = ["src/context.ts", "src/schema.ts", "src/server.ts", "src/pipeline.ts", "src/main.ts"];
 const moduleOf = (file: string) => /^src\/modules\/([^/]+)\//.exec(file)?.[1];
 
 /** Imports that break the layering rules, as "from -> to". */
@@ -96,7 +96,7 @@ describe("the import graph of src/", () => {
 
   it("is read (sanity: the known edges are there)", () => {
     expect(graph.size).toBeGreaterThan(100);
-    expect(graph.get("src/server.ts")).toContain("src/modules/index.ts");
+    expect(graph.get("src/pipeline.ts")).toContain("src/modules/index.ts");
   });
 
   it("has no import cycle", () => {

@@ -1,10 +1,10 @@
 export { addressKey, type Caller, identifyCaller } from "./caller.js";
 export {
   type AppliedFieldLimits,
-  applyFieldLimits,
   type FieldLimit,
   type FieldLimitRule,
   type FieldLimitTable,
+  fieldLimitGuard,
   fieldLimits,
   type LimitKey,
 } from "./field-limits.js";
