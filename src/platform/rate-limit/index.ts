@@ -8,7 +8,7 @@ export {
   fieldLimits,
   type LimitKey,
 } from "./field-limits.js";
-export { type FailureMode, Limiter, LimitStoreUnavailableError, type StoreName } from "./limiter.js";
+export { type FailureMode, Limiter, LimitStoreUnavailableError } from "./limiter.js";
 export {
   type BucketResult,
   type BucketSettings,
