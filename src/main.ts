@@ -2,8 +2,8 @@
 import "reflect-metadata";
 import { type Config, ConfigError, loadConfig } from "./config/index.js";
 import { openDatabase } from "./platform/db/database.js";
-import { seedDatabase } from "./platform/db/seed.js";
 import { createLogger } from "./platform/logger/index.js";
+import { seedDatabase } from "./seed/index.js";
 import { buildServer } from "./server.js";
 
 async function main() {

@@ -10,7 +10,7 @@
 // Writing in one transaction also means a crash mid-way leaves an empty database (which the next start seeds
 // again) rather than a half-seeded one that the "already has users" guard would keep forever.
 import * as argon2 from "argon2";
-import type { Prisma, PrismaClient } from "../../generated/prisma/client.js";
+import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
 
 /** The password of every seeded account. Demo data only: never seed a database that real people use. */
 export const SEED_PASSWORD = "correct-horse-battery";
