@@ -26,8 +26,6 @@ export type FailureMode = Readonly<{
   failClosed: boolean;
 }>;
 
-/** Where a decision was made, for logs and tests. */
-
 /**
  * Routes every limit to Redis when it is configured and up, and otherwise to the in-process store (or
  * to a refusal, for fail-closed limits). Redis coming back is noticed by the connection itself; the
