@@ -8,8 +8,8 @@ import { generateKeyPairSync } from "node:crypto";
 import autocannon from "autocannon";
 import { loadConfig } from "../src/config/index.js";
 import { openDatabase } from "../src/platform/db/database.js";
-import { SEED_PASSWORD, seedDatabase } from "../src/platform/db/seed.js";
 import { createLogger } from "../src/platform/logger/index.js";
+import { SEED_PASSWORD, seedDatabase } from "../src/seed/index.js";
 import { buildServer } from "../src/server.js";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);

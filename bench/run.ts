@@ -20,8 +20,8 @@ import autocannon from "autocannon";
 import pg from "pg";
 import { loadConfig } from "../src/config/index.js";
 import { openDatabase } from "../src/platform/db/database.js";
-import { seedDatabase } from "../src/platform/db/seed.js";
 import { createLogger } from "../src/platform/logger/index.js";
+import { seedDatabase } from "../src/seed/index.js";
 import { buildServer } from "../src/server.js";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);

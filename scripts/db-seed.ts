@@ -1,4 +1,4 @@
-// Fills the configured database with deterministic demo data (see src/platform/db/seed.ts).
+// Fills the configured database with deterministic demo data (see src/seed/index.ts).
 //   npm run db:seed                         DATABASE_URL if set, else PGlite at PGLITE_DIR (.data/pglite)
 //   npm run db:seed -- --scale 0.1          fewer rows (also SEED_SCALE=0.1); 1 is ~3000 products, ~30000 reviews
 //   npm run db:seed -- --reset              empty every domain table first (destroys existing data)
@@ -6,7 +6,7 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { openDatabase } from "../src/platform/db/database.js";
-import { SEED_ACCOUNTS, SEED_PASSWORD, seedDatabase } from "../src/platform/db/seed.js";
+import { SEED_ACCOUNTS, SEED_PASSWORD, seedDatabase } from "../src/seed/index.js";
 
 const { values } = parseArgs({
   options: {

@@ -1,32 +1,18 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { PrismaClient } from "./generated/prisma/client.js";
-import { createAddressLoaders } from "./modules/address/index.js";
-import { createCategoryLoaders } from "./modules/category/index.js";
-import { createOrderLoaders } from "./modules/order/index.js";
-import { createPostLoaders } from "./modules/post/index.js";
-import { createProductLoaders } from "./modules/product/index.js";
-import { createReviewLoaders } from "./modules/review/index.js";
-import { createUserLoaders } from "./modules/user/index.js";
 import type { AccessTokens, Viewer } from "./platform/auth/tokens.js";
 import type { RequestLimits } from "./platform/limits/request-limits.js";
-import type { LoaderDeps } from "./platform/loaders/index.js";
+import type { ChangeNotices } from "./platform/loaders/index.js";
 import type { Mailer } from "./platform/mail/index.js";
 import type { RequestTrace } from "./platform/plugins/error-masking.js";
 
-/** Every module's loaders, made fresh for each request so no cached row outlives it or crosses callers. */
-export function createLoaders(deps: LoaderDeps) {
-  return {
-    address: createAddressLoaders(deps),
-    category: createCategoryLoaders(deps),
-    order: createOrderLoaders(deps),
-    post: createPostLoaders(deps),
-    product: createProductLoaders(deps),
-    review: createReviewLoaders(deps),
-    user: createUserLoaders(deps),
-  };
-}
-
-export type Loaders = ReturnType<typeof createLoaders>;
+/**
+ * Every module's per-request loaders, by module name. Each module adds its own entry from its
+ * `<domain>.loaders.ts` (declaration merging), so this file never imports a module and the modules can
+ * import `RequestContext` without an import cycle. Built by `createModuleLoaders` (modules/index.ts).
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled in by the modules.
+export interface ModuleLoaders {}
 
 /** The HTTP side of a request, as far as resolvers need it. */
 export type HttpExchange = {
@@ -48,7 +34,9 @@ export type RequestContext = {
    * response although `viewer` is unchanged (platform/permissions/viewer.ts, `signedInAs`).
    */
   signedInAccounts: Set<string>;
-  loaders: Loaders;
+  loaders: ModuleLoaders;
+  /** Writes announce what they changed here; loaders of modules that depend on the writer listen. */
+  changes: ChangeNotices;
   /** For the services' root queries (one statement each); relations go through `loaders`. */
   prisma: PrismaClient;
   log: FastifyBaseLogger;

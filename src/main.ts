@@ -2,7 +2,6 @@
 import "reflect-metadata";
 import { type Config, ConfigError, loadConfig } from "./config/index.js";
 import { openDatabase } from "./platform/db/database.js";
-import { seedDatabase } from "./platform/db/seed.js";
 import { createLogger } from "./platform/logger/index.js";
 import { buildServer } from "./server.js";
 
@@ -34,6 +33,8 @@ async function main() {
   );
   if (config.database.migrateOnStart) await db.migrate();
   if (config.database.seedOnStart) {
+    // Loaded only here: the demo data generator is large and a start without seeding has no use for it.
+    const { seedDatabase } = await import("./seed/index.js");
     // A no-op once the database has users, so restarts keep whatever the demo user changed.
     const summary = await seedDatabase(db.prisma, { scale: config.database.seedScale, log: (msg) => logger.info(msg) });
     if (summary.seeded) logger.info({ counts: summary.counts, durationMs: summary.durationMs }, "seeded demo data");

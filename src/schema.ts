@@ -1,43 +1,23 @@
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
-import { applyMiddleware } from "graphql-middleware";
 import { buildSchema } from "type-graphql";
-import { AccountResolver, accountPermissions } from "./modules/account/index.js";
-import { addressPermissions, addressResolvers } from "./modules/address/index.js";
-import { CategoryResolver, categoryPermissions } from "./modules/category/index.js";
-import { orderPermissions, orderResolvers } from "./modules/order/index.js";
-import { postPermissions, postResolvers } from "./modules/post/index.js";
-import { ProductResolver, productPermissions } from "./modules/product/index.js";
-import { ReviewResolver, reviewPermissions } from "./modules/review/index.js";
-import { UserResolver, userPermissions } from "./modules/user/index.js";
+import { modules } from "./modules/index.js";
+import type { ResolverClass } from "./modules/module.js";
 import { RateLimitResolver, rateLimitPermissions } from "./platform/cost/index.js";
 import { paginationPermissions } from "./platform/pagination/index.js";
 import { createShield, mergePermissions } from "./platform/permissions/index.js";
 import { userErrorPermissions } from "./platform/validation/index.js";
 
-const resolvers = [
-  AccountResolver,
-  CategoryResolver,
-  ProductResolver,
-  ReviewResolver,
-  UserResolver,
-  ...addressResolvers,
-  ...orderResolvers,
-  ...postResolvers,
+// The platform contributes the `rateLimit` query and the rules of its shared types (connections, UserError).
+const resolvers: [ResolverClass, ...ResolverClass[]] = [
   RateLimitResolver,
-] as const;
+  ...modules.flatMap((module) => module.resolvers),
+];
 
 export const permissions = mergePermissions([
   paginationPermissions(),
   userErrorPermissions,
   rateLimitPermissions,
-  accountPermissions,
-  addressPermissions,
-  categoryPermissions,
-  orderPermissions,
-  postPermissions,
-  productPermissions,
-  reviewPermissions,
-  userPermissions,
+  ...modules.map((module) => module.permissions),
 ]);
 
 /** The schema as clients see it (no authorization layer): the source of `schema.graphql`. */
@@ -54,9 +34,9 @@ export async function buildTypeSchema(): Promise<GraphQLSchema> {
   return schema;
 }
 
-/** The executable schema: every field behind graphql-shield, denying what no rule allows. */
-export async function buildGatewaySchema(): Promise<GraphQLSchema> {
-  return applyMiddleware(await buildTypeSchema(), createShield(permissions));
+/** graphql-shield over every field, denying what no rule allows: the last (innermost) field stage. */
+export function shieldMiddleware() {
+  return createShield(permissions);
 }
 
 /** SDL for schema.graphql, sorted so diffs show real changes only. */

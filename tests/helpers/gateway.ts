@@ -4,8 +4,8 @@ import { Writable } from "node:stream";
 import { pino } from "pino";
 import { loadConfig } from "../../src/config/index.js";
 import type { Role } from "../../src/generated/prisma/client.js";
-import { seedDatabase } from "../../src/platform/db/seed.js";
 import { loggerOptions } from "../../src/platform/logger/index.js";
+import { seedDatabase } from "../../src/seed/index.js";
 import { buildServer, type Gateway, type ServerDeps } from "../../src/server.js";
 import { type BackendKind, createTestDatabase, type TestDatabase } from "./database.js";
 
@@ -34,7 +34,7 @@ export type TestGateway = {
   logs: Record<string, unknown>[];
   graphql<Data = Record<string, unknown>>(query: string, options?: RequestOptions): Promise<GraphQLResponse<Data>>;
   tokenFor(user: { id: string; role: Role }): Promise<string>;
-  /** Seeded accounts (see src/platform/db/seed.ts). */
+  /** Seeded accounts (see src/seed/index.ts). */
   users: Record<"admin" | "alice" | "bob", { id: string; role: Role }>;
   close(): Promise<void>;
 };

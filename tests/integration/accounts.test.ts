@@ -1,6 +1,6 @@
 import * as argon2 from "argon2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SEED_PASSWORD } from "../../src/platform/db/seed.js";
+import { SEED_PASSWORD } from "../../src/seed/index.js";
 import { backends } from "../helpers/database.js";
 import { type GraphQLResponse, startTestGateway, type TestGateway } from "../helpers/gateway.js";
 

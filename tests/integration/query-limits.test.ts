@@ -5,7 +5,7 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/index.js";
 import type { PrismaClient } from "../../src/generated/prisma/client.js";
-import { seedDatabase } from "../../src/platform/db/seed.js";
+import { seedDatabase } from "../../src/seed/index.js";
 import { buildServer, type Gateway } from "../../src/server.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
 import { type GraphQLResponse, startTestGateway, type TestGateway } from "../helpers/gateway.js";

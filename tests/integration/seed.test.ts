@@ -3,7 +3,7 @@
 import * as argon2 from "argon2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "../../src/generated/prisma/client.js";
-import { SEED_ACCOUNTS, SEED_NOW, SEED_PASSWORD, type SeedSummary, seedDatabase } from "../../src/platform/db/seed.js";
+import { SEED_ACCOUNTS, SEED_NOW, SEED_PASSWORD, type SeedSummary, seedDatabase } from "../../src/seed/index.js";
 import { backends, createTestDatabase, type TestDatabase } from "../helpers/database.js";
 
 /** Rows that break an invariant; every consistency query below returns the offenders, expected to be none. */

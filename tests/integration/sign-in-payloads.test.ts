@@ -3,7 +3,7 @@
 // through a real Apollo Client over HTTP, as a browser app would, and otherwise through plain requests.
 import { ApolloClient, gql, HttpLink, InMemoryCache } from "@apollo/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SEED_PASSWORD } from "../../src/platform/db/seed.js";
+import { SEED_PASSWORD } from "../../src/seed/index.js";
 import { backends } from "../helpers/database.js";
 import { startTestGateway, type TestGateway } from "../helpers/gateway.js";
 

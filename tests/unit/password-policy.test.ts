@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { passwordProblem } from "../../src/platform/auth/passwords.js";
-import { SEED_PASSWORD } from "../../src/platform/db/seed.js";
+import { SEED_PASSWORD } from "../../src/seed/index.js";
 
 const account = { email: "pat@example.com", username: "pat_smith", name: "Pat Smith" };
 

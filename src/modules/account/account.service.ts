@@ -4,6 +4,7 @@ import { hashOpaqueToken, newOpaqueToken } from "../../platform/auth/opaque-toke
 import { hashPassword, needsRehash, passwordProblem, verifyPassword } from "../../platform/auth/passwords.js";
 import { signedInAs } from "../../platform/permissions/viewer.js";
 import { type UserError, UserErrorCode, userError, validateInput } from "../../platform/validation/index.js";
+import { forgetUser, rememberUser } from "../user/index.js";
 import type {
   ChangePasswordInput,
   DeleteMeInput,
@@ -58,7 +59,7 @@ async function signedIn(
 ): Promise<AuthPayload> {
   const access = await ctx.auth.tokens.sign({ id: user.id, role: user.role, sessionId: session.id });
   if (useCookie) ctx.http.setCookie(REFRESH_COOKIE, session.refreshToken, session.expiresAt);
-  ctx.loaders.user.byId.clear(user.id).prime(user.id, user);
+  rememberUser(ctx, user);
   // The payload answers to the account just signed in to, not to the (anonymous) request.
   signedInAs(ctx, user.id);
   return {
@@ -304,7 +305,7 @@ export async function updateMe(ctx: RequestContext, userId: string, input: Updat
     if (!isUniqueViolation(error)) throw error;
     return { user: null, userErrors: await takenErrors(ctx, changes, userId) };
   }
-  ctx.loaders.user.byId.clear(user.id).prime(user.id, user);
+  rememberUser(ctx, user);
   return { user, userErrors: [] };
 }
 
@@ -324,7 +325,7 @@ export async function deleteMe(ctx: RequestContext, userId: string, input: Delet
     await accounts.revokeUserSessions(user.id, "account deleted", tx);
   });
   ctx.http.clearCookie(REFRESH_COOKIE);
-  ctx.loaders.user.byId.clear(user.id);
+  forgetUser(ctx, user.id);
   ctx.log.info({ event: "account_deleted", userId: user.id }, "account soft-deleted; sessions revoked");
   return { success: true, userErrors: [] };
 }

@@ -1,3 +1,9 @@
-export { AccountResolver } from "./account.resolver.js";
-export { accountPermissions } from "./account.rules.js";
-export { REFRESH_COOKIE } from "./account.service.js";
+import { defineModule } from "../module.js";
+import { AccountResolver } from "./account.resolver.js";
+import { accountPermissions } from "./account.rules.js";
+
+export const accountModule = defineModule({
+  name: "account",
+  resolvers: [AccountResolver],
+  permissions: accountPermissions,
+});

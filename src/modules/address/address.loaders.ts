@@ -1,6 +1,14 @@
 import { createLoader, groupedInKeyOrder, type LoaderDeps } from "../../platform/loaders/index.js";
 import { addressRepository } from "./address.repository.js";
 
+export type AddressLoaders = ReturnType<typeof createAddressLoaders>;
+
+declare module "../../context.js" {
+  interface ModuleLoaders {
+    address: AddressLoaders;
+  }
+}
+
 export function createAddressLoaders(deps: LoaderDeps) {
   const addresses = addressRepository(deps.prisma);
   return {

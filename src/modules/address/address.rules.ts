@@ -1,5 +1,6 @@
 import type { Address } from "../../generated/prisma/client.js";
-import { allow, isAdmin, isAuthenticated, isOwner, or } from "../../platform/permissions/rules.js";
+import { isAdmin, isAuthenticated, isOwner, or } from "../../platform/permissions/rules.js";
+import { payloadPermissions } from "../../platform/validation/index.js";
 import { isSelfOrAdmin } from "../user/index.js";
 
 const isAddressOwnerOrAdmin = or(
@@ -35,6 +36,6 @@ export const addressPermissions = {
     updatedAt: isAddressOwnerOrAdmin,
   },
   // The address inside is checked field by field by the Address rules above.
-  AddressPayload: { address: allow, userErrors: allow },
-  DeleteAddressPayload: { deletedAddressId: allow, userErrors: allow },
+  AddressPayload: payloadPermissions("address"),
+  DeleteAddressPayload: payloadPermissions("deletedAddressId"),
 };

@@ -2,14 +2,7 @@ import type { RequestContext } from "../../context.js";
 import type { Address } from "../../generated/prisma/client.js";
 import type { Viewer } from "../../platform/auth/tokens.js";
 import { type Db, inTransaction, lockForTransaction } from "../../platform/db/transaction.js";
-import {
-  reject,
-  settle,
-  type UserError,
-  UserErrorCode,
-  validateId,
-  validateInput,
-} from "../../platform/validation/index.js";
+import { failWith, reject, settle, UserErrorCode, validateId, validateInput } from "../../platform/validation/index.js";
 import type { CreateAddressInput, UpdateAddressInput } from "./address.input.js";
 import type { AddressPayload, DeleteAddressPayload } from "./address.payload.js";
 import { type AddressFields, addressRepository } from "./address.repository.js";
@@ -22,7 +15,7 @@ export function userAddresses(ctx: RequestContext, userId: string) {
   return ctx.loaders.address.byUserId.load(userId);
 }
 
-const failed = (userErrors: UserError[]): AddressPayload => ({ address: null, userErrors });
+const failed = failWith<AddressPayload>({ address: null });
 
 function noSuchAddress(): never {
   reject(["id"], UserErrorCode.NOT_FOUND, "There is no address of yours with this id.");
@@ -121,7 +114,7 @@ export async function setDefaultAddress(ctx: RequestContext, viewer: Viewer, id:
 
 /** Deleting the default hands the role to the oldest remaining address, so a non-empty book always has one. */
 export async function deleteAddress(ctx: RequestContext, viewer: Viewer, id: string): Promise<DeleteAddressPayload> {
-  const failedDelete = (userErrors: UserError[]): DeleteAddressPayload => ({ deletedAddressId: null, userErrors });
+  const failedDelete = failWith<DeleteAddressPayload>({ deletedAddressId: null });
   const invalid = validateId(id);
   if (invalid.length > 0) return failedDelete(invalid);
   return settle(async () => {

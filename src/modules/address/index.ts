@@ -1,9 +1,11 @@
+import { defineModule } from "../module.js";
+import { createAddressLoaders } from "./address.loaders.js";
 import { AddressResolver, UserAddressesResolver } from "./address.resolver.js";
+import { addressPermissions } from "./address.rules.js";
 
-export { createAddressLoaders } from "./address.loaders.js";
-export { AddressResolver, UserAddressesResolver } from "./address.resolver.js";
-export { addressPermissions } from "./address.rules.js";
-export { userAddresses } from "./address.service.js";
-export { Address } from "./address.type.js";
-
-export const addressResolvers = [UserAddressesResolver, AddressResolver] as const;
+export const addressModule = defineModule({
+  name: "address",
+  resolvers: [UserAddressesResolver, AddressResolver],
+  permissions: addressPermissions,
+  loaders: createAddressLoaders,
+});

@@ -1,6 +1,14 @@
 import { createLoader, groupedInKeyOrder, inKeyOrder, type LoaderDeps } from "../../platform/loaders/index.js";
 import { categoryRepository } from "./category.repository.js";
 
+export type CategoryLoaders = ReturnType<typeof createCategoryLoaders>;
+
+declare module "../../context.js" {
+  interface ModuleLoaders {
+    category: CategoryLoaders;
+  }
+}
+
 export function createCategoryLoaders(deps: LoaderDeps) {
   const categories = categoryRepository(deps.prisma);
   return {

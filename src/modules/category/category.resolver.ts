@@ -1,8 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { RequestContext } from "../../context.js";
 import type { Category as CategoryRow } from "../../generated/prisma/client.js";
-import { ConnectionArgs } from "../../platform/pagination/index.js";
-import { categoryProducts, ProductConnection } from "../product/index.js";
 import { CategoryLookupArgs } from "./category.args.js";
 import { CreateCategoryInput, UpdateCategoryInput } from "./category.input.js";
 import { CategoryPayload, DeleteCategoryPayload } from "./category.payload.js";
@@ -29,17 +27,6 @@ export class CategoryResolver {
   @FieldResolver(() => [Category], { description: "Direct sub-categories, by name." })
   children(@Root() category: CategoryRow, @Ctx() ctx: RequestContext) {
     return ctx.loaders.category.childrenByParentId.load(category.id);
-  }
-
-  @FieldResolver(() => ProductConnection, {
-    description: "Active products in this category and all its sub-categories, newest first.",
-  })
-  products(
-    @Root() category: CategoryRow,
-    @Args(() => ConnectionArgs) args: ConnectionArgs,
-    @Ctx() ctx: RequestContext,
-  ) {
-    return categoryProducts(ctx, category.id, args);
   }
 
   @Mutation(() => CategoryPayload, { description: "Add a category, top-level or under a parent. ADMIN only." })

@@ -1,4 +1,5 @@
 import { allow, isAdmin } from "../../platform/permissions/rules.js";
+import { payloadPermissions } from "../../platform/validation/index.js";
 
 export const categoryPermissions = {
   Query: { categories: allow, category: allow },
@@ -12,10 +13,9 @@ export const categoryPermissions = {
     updatedAt: allow,
     parent: allow,
     children: allow,
-    products: allow,
   },
   // Payloads only come back from the mutations above, which already required ADMIN; what they hold is
   // ruled by its own type (Category fields are public anyway).
-  CategoryPayload: { category: allow, userErrors: allow },
-  DeleteCategoryPayload: { deletedCategoryId: allow, userErrors: allow },
+  CategoryPayload: payloadPermissions("category"),
+  DeleteCategoryPayload: payloadPermissions("deletedCategoryId"),
 };

@@ -3,16 +3,13 @@ import type { Category } from "../../generated/prisma/client.js";
 import { isForeignKeyViolation, isUniqueViolation } from "../../platform/db/errors.js";
 import { inTransaction, lockForTransaction } from "../../platform/db/transaction.js";
 import { loadByIdOr } from "../../platform/ids.js";
-import {
-  reject,
-  settle,
-  type UserError,
-  UserErrorCode,
-  validateId,
-  validateInput,
-} from "../../platform/validation/index.js";
+import { failWith, reject, settle, UserErrorCode, validateId, validateInput } from "../../platform/validation/index.js";
 import type { CreateCategoryInput, UpdateCategoryInput } from "./category.input.js";
 import type { CategoryPayload, DeleteCategoryPayload } from "./category.payload.js";
+
+/** Announced after any structural change to the tree: lists of "products in this category" are stale. */
+export const CATEGORY_TREE_CHANGED = "category.tree";
+
 import { categoryRepository, categorySlugConstraint } from "./category.repository.js";
 
 export function findCategory(ctx: RequestContext, lookup: { id?: string | null; slug?: string | null }) {
@@ -33,7 +30,7 @@ export async function rootCategories(ctx: RequestContext) {
  */
 const TREE_LOCK = "category-tree";
 
-const failed = (userErrors: UserError[]): CategoryPayload => ({ category: null, userErrors });
+const failed = failWith<CategoryPayload>({ category: null });
 
 const slugTaken = (): never =>
   reject(["input", "slug"], UserErrorCode.TAKEN, "Another category already uses this slug.");
@@ -43,12 +40,11 @@ const slugTaken = (): never =>
  * keep the row just written (none after a delete) so the payload resolves without another query.
  */
 function forgetTree(ctx: RequestContext, written: Category | null) {
-  const { category, product } = ctx.loaders;
+  const { category } = ctx.loaders;
   category.byId.clearAll();
   category.bySlug.clearAll();
   category.childrenByParentId.clearAll();
-  product.pageByCategory.clearAll();
-  product.countByCategory.clearAll();
+  ctx.changes.notify(CATEGORY_TREE_CHANGED);
   if (written) {
     category.byId.prime(written.id, written);
     category.bySlug.prime(written.slug, written);
@@ -132,7 +128,7 @@ export async function updateCategory(
 }
 
 export async function deleteCategory(ctx: RequestContext, id: string): Promise<DeleteCategoryPayload> {
-  const failedDelete = (userErrors: UserError[]): DeleteCategoryPayload => ({ deletedCategoryId: null, userErrors });
+  const failedDelete = failWith<DeleteCategoryPayload>({ deletedCategoryId: null });
   const invalid = validateId(id);
   if (invalid.length > 0) return failedDelete(invalid);
   return settle(async () => {

@@ -1,4 +1,14 @@
-export { createCategoryLoaders } from "./category.loaders.js";
-export { CategoryResolver } from "./category.resolver.js";
-export { categoryPermissions } from "./category.rules.js";
+import { defineModule } from "../module.js";
+import { createCategoryLoaders } from "./category.loaders.js";
+import { CategoryResolver } from "./category.resolver.js";
+import { categoryPermissions } from "./category.rules.js";
+
+export const categoryModule = defineModule({
+  name: "category",
+  resolvers: [CategoryResolver],
+  permissions: categoryPermissions,
+  loaders: createCategoryLoaders,
+});
+
+export { CATEGORY_TREE_CHANGED } from "./category.service.js";
 export { Category } from "./category.type.js";

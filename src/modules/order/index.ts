@@ -1,9 +1,11 @@
+import { defineModule } from "../module.js";
+import { createOrderLoaders } from "./order.loaders.js";
 import { OrderItemResolver, OrderResolver, UserOrdersResolver } from "./order.resolver.js";
+import { orderPermissions } from "./order.rules.js";
 
-export { createOrderLoaders } from "./order.loaders.js";
-export { OrderItemResolver, OrderResolver, UserOrdersResolver } from "./order.resolver.js";
-export { orderPermissions } from "./order.rules.js";
-export { findOrder, userOrders } from "./order.service.js";
-export { Order, OrderConnection, OrderItem, ShippingAddress } from "./order.type.js";
-
-export const orderResolvers = [OrderResolver, OrderItemResolver, UserOrdersResolver] as const;
+export const orderModule = defineModule({
+  name: "order",
+  resolvers: [OrderResolver, OrderItemResolver, UserOrdersResolver],
+  permissions: orderPermissions,
+  loaders: createOrderLoaders,
+});

@@ -9,6 +9,14 @@ import {
 import type { PageRequest } from "../../platform/pagination/index.js";
 import { orderRepository } from "./order.repository.js";
 
+export type OrderLoaders = ReturnType<typeof createOrderLoaders>;
+
+declare module "../../context.js" {
+  interface ModuleLoaders {
+    order: OrderLoaders;
+  }
+}
+
 export function createOrderLoaders(deps: LoaderDeps) {
   const orders = orderRepository(deps.prisma);
   return {

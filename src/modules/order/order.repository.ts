@@ -1,10 +1,4 @@
-import {
-  type Order,
-  type OrderItem,
-  type OrderStatus,
-  Prisma,
-  type ProductStatus,
-} from "../../generated/prisma/client.js";
+import { type Order, type OrderItem, type OrderStatus, Prisma } from "../../generated/prisma/client.js";
 import type { Db } from "../../platform/db/transaction.js";
 import { type PageRequest, pagesByParent } from "../../platform/pagination/index.js";
 import type { ShippingAddress } from "./order.type.js";
@@ -82,31 +76,6 @@ export function orderRepository(prisma: Db) {
           country: true,
         },
       }),
-
-    /**
-     * Takes `quantity` units if the product is on sale and has them, in one conditional statement: the
-     * check and the decrement cannot be separated by a concurrent checkout, because PostgreSQL re-checks
-     * `stock >= quantity` on the row's latest version after waiting for its lock. Null when refused.
-     * The price comes back with it, so the order is priced from the same row it reserved.
-     */
-    reserveStock: async (productId: string, quantity: number) => {
-      const [row] = await prisma.$queryRaw<{ id: string; priceCents: number; currency: string }[]>`
-        UPDATE products SET stock = stock - ${quantity}::int
-        WHERE id = ${productId}::uuid AND status = 'ACTIVE' AND "deletedAt" IS NULL AND stock >= ${quantity}::int
-        RETURNING id, "priceCents", currency`;
-      return row ?? null;
-    },
-
-    /** Why a reservation was refused: missing, not on sale, or too few in stock. */
-    availability: async (productId: string) => {
-      const [row] = await prisma.$queryRaw<{ status: ProductStatus; deletedAt: Date | null; stock: number }[]>`
-        SELECT status, "deletedAt", stock FROM products WHERE id = ${productId}::uuid`;
-      return row ?? null;
-    },
-
-    /** Puts units back, whatever the product's status now: they are on the shelf again either way. */
-    releaseStock: (productId: string, quantity: number) =>
-      prisma.$executeRaw`UPDATE products SET stock = stock + ${quantity}::int WHERE id = ${productId}::uuid`,
 
     create: async (order: NewOrder): Promise<{ order: Order; items: OrderItem[] }> => {
       const { items, ...row } = await prisma.order.create({

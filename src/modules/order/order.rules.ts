@@ -1,5 +1,6 @@
 import type { Order } from "../../generated/prisma/client.js";
 import { allow, isAdmin, isAuthenticated, isOwner, or } from "../../platform/permissions/rules.js";
+import { payloadPermissions } from "../../platform/validation/index.js";
 import { isSelfOrAdmin } from "../user/index.js";
 
 const isOrderOwnerOrAdmin = or(
@@ -13,7 +14,7 @@ export const orderPermissions = {
   // Customers act on their own orders only (the owner is in the repository `where`); admins on any.
   Mutation: { placeOrder: isAuthenticated, cancelOrder: isAuthenticated, updateOrderStatus: isAdmin },
   // The order inside is checked field by field by the Order rules below (its customer or an admin).
-  OrderPayload: { order: allow, userErrors: allow },
+  OrderPayload: payloadPermissions("order"),
   User: { orders: isSelfOrAdmin },
   Order: {
     id: isOrderOwnerOrAdmin,

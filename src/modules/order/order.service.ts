@@ -1,5 +1,5 @@
 import type { RequestContext } from "../../context.js";
-import { type Order, type OrderItem, OrderStatus, ProductStatus } from "../../generated/prisma/client.js";
+import { type Order, type OrderItem, OrderStatus } from "../../generated/prisma/client.js";
 import type { Viewer } from "../../platform/auth/tokens.js";
 import { isUniqueViolation } from "../../platform/db/errors.js";
 import { inTransaction, lockForTransaction } from "../../platform/db/transaction.js";
@@ -12,6 +12,7 @@ import {
   toConnection,
 } from "../../platform/pagination/index.js";
 import {
+  failWith,
   reject,
   rejectAll,
   settle,
@@ -21,7 +22,7 @@ import {
   validateId,
   validateInput,
 } from "../../platform/validation/index.js";
-import { forgetProducts } from "../product/index.js";
+import { forgetProducts, isOnSale, productInventory } from "../product/index.js";
 import type { PlaceOrderInput } from "./order.input.js";
 import type { OrderPayload } from "./order.payload.js";
 import { idempotencyKeyConstraint, orderRepository } from "./order.repository.js";
@@ -108,7 +109,7 @@ const customerCancellableFrom: readonly OrderStatus[] = [OrderStatus.PENDING];
 /** Order totals are a PostgreSQL integer. */
 const MAX_TOTAL_CENTS = 2_147_483_647;
 
-const failed = (userErrors: UserError[]): OrderPayload => ({ order: null, userErrors });
+const failed = failWith<OrderPayload>({ order: null });
 
 type Line = { index: number; productId: string; quantity: number };
 
@@ -166,6 +167,7 @@ export async function placeOrder(ctx: RequestContext, viewer: Viewer, input: Pla
   const place = () =>
     inTransaction(ctx.prisma, async (tx) => {
       const orders = orderRepository(tx);
+      const products = productInventory(tx);
       await lockForTransaction(tx, `place-order:${viewer.id}:${key}`);
       const earlier = await orders.findByIdempotencyKey(viewer.id, key);
       if (earlier) {
@@ -181,16 +183,16 @@ export async function placeOrder(ctx: RequestContext, viewer: Viewer, input: Pla
       const problems: { index: number; error: UserError }[] = [];
       const priced: (Line & { unitPriceCents: number; currency: string })[] = [];
       for (const line of [...lines].sort(byProductId)) {
-        const reserved = await orders.reserveStock(line.productId, line.quantity);
+        const reserved = await products.reserveStock(line.productId, line.quantity);
         if (reserved) {
           priced.push({ ...line, unitPriceCents: reserved.priceCents, currency: reserved.currency });
           continue;
         }
         // Carry on through the other lines, so the customer learns about every one at once.
-        const product = await orders.availability(line.productId);
+        const product = await products.availability(line.productId);
         const at = ["input", "items", String(line.index)];
         const error =
-          !product || product.status !== ProductStatus.ACTIVE || product.deletedAt !== null
+          !product || !isOnSale(product)
             ? userError([...at, "productId"], UserErrorCode.NOT_FOUND, "There is no product on sale with this id.")
             : userError(
                 [...at, "quantity"],
@@ -252,6 +254,7 @@ async function transition(
   return settle(async () => {
     const { order, items } = await inTransaction(ctx.prisma, async (tx) => {
       const orders = orderRepository(tx);
+      const products = productInventory(tx);
       const order = await orders.transition(id, from, to, scope.userId);
       if (!order) {
         const current = await orders.find(id, scope.userId);
@@ -267,7 +270,7 @@ async function transition(
       const items = await orders.findItems(order.id);
       // The status change above matched for exactly one request, so the stock comes back exactly once.
       if (to === OrderStatus.CANCELLED) {
-        for (const item of [...items].sort(byProductId)) await orders.releaseStock(item.productId, item.quantity);
+        for (const item of [...items].sort(byProductId)) await products.releaseStock(item.productId, item.quantity);
       }
       return { order, items };
     });

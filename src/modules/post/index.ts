@@ -1,9 +1,11 @@
+import { defineModule } from "../module.js";
+import { createPostLoaders } from "./post.loaders.js";
 import { PostResolver, UserPostsResolver } from "./post.resolver.js";
+import { postPermissions } from "./post.rules.js";
 
-export { createPostLoaders } from "./post.loaders.js";
-export { PostResolver, UserPostsResolver } from "./post.resolver.js";
-export { postPermissions } from "./post.rules.js";
-export { authorPosts, findPost, isPostReadable, listPosts } from "./post.service.js";
-export { Post, PostConnection } from "./post.type.js";
-
-export const postResolvers = [PostResolver, UserPostsResolver] as const;
+export const postModule = defineModule({
+  name: "post",
+  resolvers: [PostResolver, UserPostsResolver],
+  permissions: postPermissions,
+  loaders: createPostLoaders,
+});

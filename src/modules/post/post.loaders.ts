@@ -3,6 +3,14 @@ import { createLoader, inKeyOrder, type LoaderDeps, loaderPerArguments } from ".
 import type { PageRequest } from "../../platform/pagination/index.js";
 import { postRepository } from "./post.repository.js";
 
+export type PostLoaders = ReturnType<typeof createPostLoaders>;
+
+declare module "../../context.js" {
+  interface ModuleLoaders {
+    post: PostLoaders;
+  }
+}
+
 export function createPostLoaders(deps: LoaderDeps) {
   const posts = postRepository(deps.prisma);
   return {

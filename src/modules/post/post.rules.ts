@@ -1,5 +1,6 @@
 import type { Post } from "../../generated/prisma/client.js";
 import { allow, isAuthenticated, rule } from "../../platform/permissions/rules.js";
+import { payloadPermissions } from "../../platform/validation/index.js";
 import { isPostReadable } from "./post.service.js";
 
 /**
@@ -35,6 +36,6 @@ export const postPermissions = {
     author: isReadablePost,
   },
   // The post inside is checked by the Post rules above (drafts only for their author and admins).
-  PostPayload: { post: allow, userErrors: allow },
-  DeletePostPayload: { deletedPostId: allow, userErrors: allow },
+  PostPayload: payloadPermissions("post"),
+  DeletePostPayload: payloadPermissions("deletedPostId"),
 };

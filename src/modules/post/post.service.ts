@@ -10,14 +10,7 @@ import {
   type SortOrder,
   toConnection,
 } from "../../platform/pagination/index.js";
-import {
-  reject,
-  settle,
-  type UserError,
-  UserErrorCode,
-  validateId,
-  validateInput,
-} from "../../platform/validation/index.js";
+import { failWith, reject, settle, UserErrorCode, validateId, validateInput } from "../../platform/validation/index.js";
 import type { PostFilter } from "./post.args.js";
 import type { CreatePostInput, UpdatePostInput } from "./post.input.js";
 import type { DeletePostPayload, PostPayload } from "./post.payload.js";
@@ -72,7 +65,7 @@ export async function authorPosts(ctx: RequestContext, authorId: string, args: C
   return toConnection(rows, page, () => ctx.loaders.post.countByAuthor.load(authorId));
 }
 
-const failed = (userErrors: UserError[]): PostPayload => ({ post: null, userErrors });
+const failed = failWith<PostPayload>({ post: null });
 
 function noSuchPost(): never {
   reject(["id"], UserErrorCode.NOT_FOUND, "There is no post of yours with this id.");
@@ -155,7 +148,7 @@ export const unpublishPost = (ctx: RequestContext, viewer: Viewer, id: string) =
   movePost(ctx, viewer, id, PostStatus.PUBLISHED, PostStatus.DRAFT);
 
 export async function deletePost(ctx: RequestContext, viewer: Viewer, id: string): Promise<DeletePostPayload> {
-  const failedDelete = (userErrors: UserError[]): DeletePostPayload => ({ deletedPostId: null, userErrors });
+  const failedDelete = failWith<DeletePostPayload>({ deletedPostId: null });
   const invalid = validateId(id);
   if (invalid.length > 0) return failedDelete(invalid);
   return settle(async () => {

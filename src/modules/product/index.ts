@@ -1,5 +1,15 @@
-export { createProductLoaders } from "./product.loaders.js";
-export { ProductResolver } from "./product.resolver.js";
-export { productPermissions } from "./product.rules.js";
-export { categoryProducts, forgetProducts, isProductVisible } from "./product.service.js";
-export { Product, ProductConnection } from "./product.type.js";
+import { defineModule } from "../module.js";
+import { createProductLoaders } from "./product.loaders.js";
+import { CategoryProductsResolver, ProductResolver } from "./product.resolver.js";
+import { productPermissions } from "./product.rules.js";
+
+export const productModule = defineModule({
+  name: "product",
+  resolvers: [ProductResolver, CategoryProductsResolver],
+  permissions: productPermissions,
+  loaders: createProductLoaders,
+});
+
+export { isOnSale, productInventory } from "./product.repository.js";
+export { forgetProducts, rememberProduct } from "./product.service.js";
+export { Product } from "./product.type.js";

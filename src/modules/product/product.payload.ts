@@ -1,25 +1,19 @@
 import { Field, ID, ObjectType } from "type-graphql";
 import type { Product as ProductRow } from "../../generated/prisma/client.js";
-import { UserError } from "../../platform/validation/index.js";
+import { MutationPayload } from "../../platform/validation/index.js";
 import { Product } from "./product.type.js";
 
 @ObjectType({ description: "The result of creating, changing or archiving a product." })
-export class ProductPayload {
+export class ProductPayload extends MutationPayload {
   @Field(() => Product, {
     nullable: true,
     description: "The product as it is now; null when `userErrors` is not empty.",
   })
   product!: ProductRow | null;
-
-  @Field(() => [UserError], { description: "Problems with the input; when non-empty, nothing was changed." })
-  userErrors!: UserError[];
 }
 
 @ObjectType({ description: "The result of deleting a product." })
-export class DeleteProductPayload {
+export class DeleteProductPayload extends MutationPayload {
   @Field(() => ID, { nullable: true, description: "Id of the deleted product; null when `userErrors` is not empty." })
   deletedProductId!: string | null;
-
-  @Field(() => [UserError], { description: "Problems with the input; when non-empty, nothing was changed." })
-  userErrors!: UserError[];
 }

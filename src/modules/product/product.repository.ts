@@ -1,4 +1,4 @@
-import { Prisma, type Product, type ProductStatus } from "../../generated/prisma/client.js";
+import { Prisma, type Product, ProductStatus } from "../../generated/prisma/client.js";
 import type { Db } from "../../platform/db/transaction.js";
 import {
   columnList,
@@ -25,6 +25,15 @@ export const productSortColumnTypes: Partial<Record<keyof Product, SqlColumnType
   priceCents: "int",
   averageRating: "float",
 };
+
+/** On sale: active and not deleted. What customers may see, review and buy; the SQL twin of `isOnSale`. */
+const onSaleSql = (alias: string) =>
+  Prisma.sql`${Prisma.raw(alias)}."deletedAt" IS NULL AND ${Prisma.raw(alias)}.status = 'ACTIVE'`;
+
+/** On sale: active and not deleted. What customers may see, review and buy. */
+export function isOnSale(product: { status: ProductStatus; deletedAt: Date | null }): boolean {
+  return product.status === ProductStatus.ACTIVE && product.deletedAt === null;
+}
 
 /** `categoryColumn` names a category or any of its descendants (materialised path, no recursion). */
 const inCategoryTree = (categoryColumn: Prisma.Sql, categoryId: Prisma.Sql) => Prisma.sql`
@@ -88,7 +97,7 @@ export function productRepository(prisma: Db) {
         columns: productColumns,
         sortColumnType: productSortColumnTypes[page.field] ?? "text",
         belongsToParent: inCategoryTree(Prisma.raw('c."categoryId"'), Prisma.raw("parent.id")),
-        where: Prisma.sql`AND c."deletedAt" IS NULL AND c.status = 'ACTIVE'`,
+        where: Prisma.sql`AND ${onSaleSql("c")}`,
       }),
 
     countsByCategory: async (categoryIds: readonly string[]) => {
@@ -96,7 +105,7 @@ export function productRepository(prisma: Db) {
         SELECT root.id, count(p.id)::int AS count
         FROM categories root
         JOIN categories d ON d.path = root.path OR d.path LIKE root.path || '/%'
-        LEFT JOIN products p ON p."categoryId" = d.id AND p."deletedAt" IS NULL AND p.status = 'ACTIVE'
+        LEFT JOIN products p ON p."categoryId" = d.id AND ${onSaleSql("p")}
         WHERE root.id = ANY(${categoryIds as string[]}::uuid[])
         GROUP BY root.id`;
       const counts = new Map(rows.map((row) => [row.id, row.count]));
@@ -115,3 +124,59 @@ export function productRepository(prisma: Db) {
 }
 
 export type ProductRepository = ReturnType<typeof productRepository>;
+
+/**
+ * The product-row writes that other modules' transactions make: stock taken and put back by orders, the
+ * rating recounted by reviews. Run inside the caller's transaction (`db` is its transaction client).
+ */
+export function productInventory(db: Db) {
+  return {
+    /**
+     * Takes `quantity` units if the product is on sale and has them, in one conditional statement: the
+     * check and the decrement cannot be separated by a concurrent checkout, because PostgreSQL re-checks
+     * `stock >= quantity` on the row's latest version after waiting for its lock. Null when refused.
+     * The price comes back with it, so the order is priced from the same row it reserved.
+     */
+    reserveStock: async (productId: string, quantity: number) => {
+      const [row] = await db.$queryRaw<{ id: string; priceCents: number; currency: string }[]>`
+        UPDATE products SET stock = stock - ${quantity}::int
+        WHERE id = ${productId}::uuid AND ${onSaleSql("products")} AND stock >= ${quantity}::int
+        RETURNING id, "priceCents", currency`;
+      return row ?? null;
+    },
+
+    /** Why a reservation was refused: missing, not on sale, or too few in stock. */
+    availability: async (productId: string) => {
+      const [row] = await db.$queryRaw<{ status: ProductStatus; deletedAt: Date | null; stock: number }[]>`
+        SELECT status, "deletedAt", stock FROM products WHERE id = ${productId}::uuid`;
+      return row ?? null;
+    },
+
+    /** Puts units back, whatever the product's status now: they are on the shelf again either way. */
+    releaseStock: (productId: string, quantity: number) =>
+      db.$executeRaw`UPDATE products SET stock = stock + ${quantity}::int WHERE id = ${productId}::uuid`,
+
+    /**
+     * Locks the product row until the transaction ends. Every review write on a product takes this lock
+     * first, so they run one at a time per product and each recount sees the others' committed rows.
+     * (Recounting without it, two reviews written at once would each count only itself.)
+     */
+    lock: async (productId: string) => {
+      const [row] = await db.$queryRaw<{ id: string; status: ProductStatus; deletedAt: Date | null }[]>`
+        SELECT id, status, "deletedAt" FROM products WHERE id = ${productId}::uuid FOR UPDATE`;
+      return row ?? null;
+    },
+
+    /**
+     * The product's denormalised `averageRating` and `reviewCount`, recomputed from its reviews (not nudged
+     * by the one change) so they cannot drift. Call with the product locked (`lock`).
+     */
+    refreshRating: async (productId: string) => {
+      const stats = await db.review.aggregate({ where: { productId }, _avg: { rating: true }, _count: { _all: true } });
+      return db.product.update({
+        where: { id: productId },
+        data: { averageRating: stats._avg.rating ?? 0, reviewCount: stats._count._all },
+      });
+    },
+  };
+}

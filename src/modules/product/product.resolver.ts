@@ -1,14 +1,14 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { RequestContext } from "../../context.js";
-import type { Product as ProductRow } from "../../generated/prisma/client.js";
+import type { Category as CategoryRow, Product as ProductRow } from "../../generated/prisma/client.js";
 import { ConnectionArgs } from "../../platform/pagination/index.js";
 import { Category } from "../category/index.js";
-import { productReviews, ReviewConnection } from "../review/index.js";
 import { ProductLookupArgs, ProductsArgs } from "./product.args.js";
 import { CreateProductInput, UpdateProductInput } from "./product.input.js";
 import { DeleteProductPayload, ProductPayload } from "./product.payload.js";
 import {
   archiveProduct,
+  categoryProducts,
   createProduct,
   deleteProduct,
   findProduct,
@@ -35,11 +35,6 @@ export class ProductResolver {
   @FieldResolver(() => Category, { description: "The category the product is filed under." })
   async category(@Root() product: ProductRow, @Ctx() ctx: RequestContext) {
     return ctx.loaders.category.byId.load(product.categoryId);
-  }
-
-  @FieldResolver(() => ReviewConnection, { description: "Reviews of this product, newest first." })
-  reviews(@Root() product: ProductRow, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: RequestContext) {
-    return productReviews(ctx, product.id, args);
   }
 
   @Mutation(() => ProductPayload, {
@@ -80,5 +75,19 @@ export class ProductResolver {
     @Ctx() ctx: RequestContext,
   ) {
     return deleteProduct(ctx, id);
+  }
+}
+
+@Resolver(() => Category)
+export class CategoryProductsResolver {
+  @FieldResolver(() => ProductConnection, {
+    description: "Active products in this category and all its sub-categories, newest first.",
+  })
+  products(
+    @Root() category: CategoryRow,
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return categoryProducts(ctx, category.id, args);
   }
 }

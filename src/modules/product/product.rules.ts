@@ -1,5 +1,6 @@
 import { ProductStatus } from "../../generated/prisma/client.js";
 import { allow, denied, isAdmin, rule } from "../../platform/permissions/rules.js";
+import { payloadPermissions } from "../../platform/validation/index.js";
 import type { ProductsArgs } from "./product.args.js";
 
 /** Anyone may list active products; only admins may ask for draft or archived ones. */
@@ -29,9 +30,10 @@ export const productPermissions = {
     createdAt: allow,
     updatedAt: allow,
     category: allow,
-    reviews: allow,
   },
+  // Category.products is the product module's: it returns products.
+  Category: { products: allow },
   // Only the admin mutations above return these; the product in them is an admin's to see whatever its status.
-  ProductPayload: { product: allow, userErrors: allow },
-  DeleteProductPayload: { deletedProductId: allow, userErrors: allow },
+  ProductPayload: payloadPermissions("product"),
+  DeleteProductPayload: payloadPermissions("deletedProductId"),
 };

@@ -11,18 +11,11 @@ import {
   type SortOrder,
   toConnection,
 } from "../../platform/pagination/index.js";
-import {
-  reject,
-  settle,
-  type UserError,
-  UserErrorCode,
-  validateId,
-  validateInput,
-} from "../../platform/validation/index.js";
+import { failWith, reject, settle, UserErrorCode, validateId, validateInput } from "../../platform/validation/index.js";
 import { type ProductFilter, ProductSort } from "./product.args.js";
 import type { CreateProductInput, UpdateProductInput } from "./product.input.js";
 import type { DeleteProductPayload, ProductPayload } from "./product.payload.js";
-import { type ProductFields, productRepository, productSlugConstraint } from "./product.repository.js";
+import { isOnSale, type ProductFields, productRepository, productSlugConstraint } from "./product.repository.js";
 
 const sortOrders: Record<ProductSort, SortOrder<Product>> = {
   [ProductSort.NEWEST]: { key: "newest", field: "createdAt", direction: "desc" },
@@ -37,7 +30,7 @@ const isAdmin = (viewer: Viewer | null) => viewer?.role === "ADMIN";
 
 /** Draft, archived and deleted products exist only for admins. */
 export function isProductVisible(viewer: Viewer | null, product: Product): boolean {
-  return isAdmin(viewer) || (product.status === ProductStatus.ACTIVE && product.deletedAt === null);
+  return isAdmin(viewer) || isOnSale(product);
 }
 
 export async function findProduct(ctx: RequestContext, lookup: { id?: string | null; slug?: string | null }) {
@@ -77,7 +70,7 @@ export async function categoryProducts(ctx: RequestContext, categoryId: string, 
   return toConnection(rows, page, () => ctx.loaders.product.countByCategory.load(categoryId));
 }
 
-const failed = (userErrors: UserError[]): ProductPayload => ({ product: null, userErrors });
+const failed = failWith<ProductPayload>({ product: null });
 
 function noSuchProduct(): never {
   reject(["id"], UserErrorCode.NOT_FOUND, "There is no product with this id.");
@@ -99,8 +92,11 @@ function asUserError(error: unknown): never {
   throw error;
 }
 
-/** The changed row replaces any cached copy; category lists and counts may now hold it or not. */
-function remember(ctx: RequestContext, product: Product) {
+/**
+ * The changed row replaces any cached copy; category lists and counts may now hold it or not. Also for
+ * other modules' writes that return the product row (a review recounting its rating).
+ */
+export function rememberProduct(ctx: RequestContext, product: Product) {
   const { product: loaders } = ctx.loaders;
   loaders.byId.clear(product.id).prime(product.id, product);
   loaders.bySlug.clearAll().prime(product.slug, product);
@@ -122,7 +118,7 @@ export function forgetProducts(ctx: RequestContext, ids: Iterable<string>) {
 async function writeProduct(ctx: RequestContext, write: () => Promise<Product>): Promise<ProductPayload> {
   return settle(async () => {
     const product = await write().catch(asUserError);
-    remember(ctx, product);
+    rememberProduct(ctx, product);
     return { product, userErrors: [] };
   }, failed);
 }
@@ -179,12 +175,12 @@ export async function archiveProduct(ctx: RequestContext, id: string): Promise<P
  * everyone but admins. Its slug stays taken.
  */
 export async function deleteProduct(ctx: RequestContext, id: string): Promise<DeleteProductPayload> {
-  const failedDelete = (userErrors: UserError[]): DeleteProductPayload => ({ deletedProductId: null, userErrors });
+  const failedDelete = failWith<DeleteProductPayload>({ deletedProductId: null });
   const invalid = validateId(id);
   if (invalid.length > 0) return failedDelete(invalid);
   return settle(async () => {
     const product = await productRepository(ctx.prisma).softDelete(id).catch(asUserError);
-    remember(ctx, product);
+    rememberProduct(ctx, product);
     return { deletedProductId: product.id, userErrors: [] };
   }, failedDelete);
 }

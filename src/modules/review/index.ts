@@ -1,5 +1,11 @@
-export { createReviewLoaders } from "./review.loaders.js";
-export { ReviewResolver } from "./review.resolver.js";
-export { reviewPermissions } from "./review.rules.js";
-export { authorReviews, productReviews } from "./review.service.js";
-export { Review, ReviewConnection } from "./review.type.js";
+import { defineModule } from "../module.js";
+import { createReviewLoaders } from "./review.loaders.js";
+import { ProductReviewsResolver, ReviewResolver, UserReviewsResolver } from "./review.resolver.js";
+import { reviewPermissions } from "./review.rules.js";
+
+export const reviewModule = defineModule({
+  name: "review",
+  resolvers: [ReviewResolver, ProductReviewsResolver, UserReviewsResolver],
+  permissions: reviewPermissions,
+  loaders: createReviewLoaders,
+});

@@ -3,6 +3,14 @@ import { createLoader, type LoaderDeps, loaderPerArguments } from "../../platfor
 import type { PageRequest } from "../../platform/pagination/index.js";
 import { reviewRepository } from "./review.repository.js";
 
+export type ReviewLoaders = ReturnType<typeof createReviewLoaders>;
+
+declare module "../../context.js" {
+  interface ModuleLoaders {
+    review: ReviewLoaders;
+  }
+}
+
 export function createReviewLoaders(deps: LoaderDeps) {
   const reviews = reviewRepository(deps.prisma);
   return {

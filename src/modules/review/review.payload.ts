@@ -1,24 +1,21 @@
 import { Field, ID, ObjectType } from "type-graphql";
 import type { Product as ProductRow, Review as ReviewRow } from "../../generated/prisma/client.js";
-import { UserError } from "../../platform/validation/index.js";
+import { MutationPayload } from "../../platform/validation/index.js";
 import { Product } from "../product/index.js";
 import { Review } from "./review.type.js";
 
 @ObjectType({ description: "The result of writing or editing a review." })
-export class ReviewPayload {
+export class ReviewPayload extends MutationPayload {
   @Field(() => Review, {
     nullable: true,
     description:
       "The review as it is now (its `product` shows the updated rating); null when `userErrors` is not empty.",
   })
   review!: ReviewRow | null;
-
-  @Field(() => [UserError], { description: "Problems with the input; when non-empty, nothing was changed." })
-  userErrors!: UserError[];
 }
 
 @ObjectType({ description: "The result of deleting a review." })
-export class DeleteReviewPayload {
+export class DeleteReviewPayload extends MutationPayload {
   @Field(() => ID, { nullable: true, description: "Id of the deleted review; null when `userErrors` is not empty." })
   deletedReviewId!: string | null;
 
@@ -27,7 +24,4 @@ export class DeleteReviewPayload {
     description: "The product the review was about, with its updated rating; null when `userErrors` is not empty.",
   })
   product!: ProductRow | null;
-
-  @Field(() => [UserError], { description: "Problems with the input; when non-empty, nothing was changed." })
-  userErrors!: UserError[];
 }

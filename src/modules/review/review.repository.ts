@@ -1,4 +1,4 @@
-import { Prisma, type ProductStatus, type Review } from "../../generated/prisma/client.js";
+import { Prisma, type Review } from "../../generated/prisma/client.js";
 import type { Db } from "../../platform/db/transaction.js";
 import { type PageRequest, pagesByParent } from "../../platform/pagination/index.js";
 
@@ -36,17 +36,6 @@ export function reviewRepository(db: Db) {
 
     find: (scope: ReviewScope) => db.review.findFirst({ where: scope }),
 
-    /**
-     * Locks the product row until the transaction ends. Every review write on a product takes this lock
-     * first, so they run one at a time per product and each recount sees the others' committed rows.
-     * (Recounting without it, two reviews written at once would each count only itself.)
-     */
-    lockProduct: async (productId: string) => {
-      const [row] = await db.$queryRaw<{ id: string; status: ProductStatus; deletedAt: Date | null }[]>`
-        SELECT id, status, "deletedAt" FROM products WHERE id = ${productId}::uuid FOR UPDATE`;
-      return row ?? null;
-    },
-
     create: (data: { productId: string; authorId: string; rating: number; body: string }) => db.review.create({ data }),
 
     /** Null when the review is gone or out of scope; the scope is the `where`, so others' rows are never touched. */
@@ -56,17 +45,5 @@ export function reviewRepository(db: Db) {
     },
 
     delete: async (scope: ReviewScope) => (await db.review.deleteMany({ where: scope })).count > 0,
-
-    /**
-     * The product's denormalised `averageRating` and `reviewCount`, recomputed from its reviews (not nudged
-     * by the one change) so they cannot drift. Call with the product locked (lockProduct).
-     */
-    refreshProductRating: async (productId: string) => {
-      const stats = await db.review.aggregate({ where: { productId }, _avg: { rating: true }, _count: { _all: true } });
-      return db.product.update({
-        where: { id: productId },
-        data: { averageRating: stats._avg.rating ?? 0, reviewCount: stats._count._all },
-      });
-    },
   };
 }

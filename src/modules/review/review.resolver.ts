@@ -1,13 +1,14 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from "type-graphql";
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from "type-graphql";
 import type { RequestContext } from "../../context.js";
-import type { Review as ReviewRow } from "../../generated/prisma/client.js";
+import type { Product as ProductRow, Review as ReviewRow, User as UserRow } from "../../generated/prisma/client.js";
+import { ConnectionArgs } from "../../platform/pagination/index.js";
 import { requireViewer } from "../../platform/permissions/viewer.js";
 import { Product } from "../product/index.js";
 import { User } from "../user/index.js";
 import { CreateReviewInput, UpdateReviewInput } from "./review.input.js";
 import { DeleteReviewPayload, ReviewPayload } from "./review.payload.js";
-import { createReview, deleteReview, updateReview } from "./review.service.js";
-import { Review } from "./review.type.js";
+import { authorReviews, createReview, deleteReview, productReviews, updateReview } from "./review.service.js";
+import { Review, ReviewConnection } from "./review.type.js";
 
 @Resolver(() => Review)
 export class ReviewResolver {
@@ -45,5 +46,21 @@ export class ReviewResolver {
   })
   deleteReview(@Arg("id", () => ID, { description: "The review to delete." }) id: string, @Ctx() ctx: RequestContext) {
     return deleteReview(ctx, requireViewer(ctx), id);
+  }
+}
+
+@Resolver(() => Product)
+export class ProductReviewsResolver {
+  @FieldResolver(() => ReviewConnection, { description: "Reviews of this product, newest first." })
+  reviews(@Root() product: ProductRow, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: RequestContext) {
+    return productReviews(ctx, product.id, args);
+  }
+}
+
+@Resolver(() => User)
+export class UserReviewsResolver {
+  @FieldResolver(() => ReviewConnection, { description: "Reviews this user wrote, newest first." })
+  reviews(@Root() user: UserRow, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: RequestContext) {
+    return authorReviews(ctx, user.id, args);
   }
 }

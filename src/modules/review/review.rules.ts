@@ -1,4 +1,5 @@
 import { allow, isAuthenticated } from "../../platform/permissions/rules.js";
+import { payloadPermissions } from "../../platform/validation/index.js";
 
 export const reviewPermissions = {
   // Any signed-in caller; whose reviews they can change is the repository's `where` (their own, or any
@@ -13,7 +14,10 @@ export const reviewPermissions = {
     author: allow,
     product: allow,
   },
+  // Relation fields on other modules' types that return reviews live here, with the reviews.
+  Product: { reviews: allow },
+  User: { reviews: allow },
   // Reviews and the active products they are written about are public.
-  ReviewPayload: { review: allow, userErrors: allow },
-  DeleteReviewPayload: { deletedReviewId: allow, product: allow, userErrors: allow },
+  ReviewPayload: payloadPermissions("review"),
+  DeleteReviewPayload: payloadPermissions("deletedReviewId", "product"),
 };

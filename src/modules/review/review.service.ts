@@ -1,5 +1,5 @@
 import type { RequestContext } from "../../context.js";
-import { type Product, ProductStatus, type Review } from "../../generated/prisma/client.js";
+import type { Product, Review } from "../../generated/prisma/client.js";
 import type { Viewer } from "../../platform/auth/tokens.js";
 import { isUniqueViolation } from "../../platform/db/errors.js";
 import { inTransaction } from "../../platform/db/transaction.js";
@@ -9,14 +9,8 @@ import {
   type SortOrder,
   toConnection,
 } from "../../platform/pagination/index.js";
-import {
-  reject,
-  settle,
-  type UserError,
-  UserErrorCode,
-  validateId,
-  validateInput,
-} from "../../platform/validation/index.js";
+import { failWith, reject, settle, UserErrorCode, validateId, validateInput } from "../../platform/validation/index.js";
+import { isOnSale, productInventory, rememberProduct } from "../product/index.js";
 import type { CreateReviewInput, UpdateReviewInput } from "./review.input.js";
 import type { DeleteReviewPayload, ReviewPayload } from "./review.payload.js";
 import { onePerAuthorConstraint, type ReviewScope, reviewRepository } from "./review.repository.js";
@@ -35,7 +29,7 @@ export async function authorReviews(ctx: RequestContext, authorId: string, args:
   return toConnection(rows, page, () => ctx.loaders.review.countByAuthor.load(authorId));
 }
 
-const failed = (userErrors: UserError[]): ReviewPayload => ({ review: null, userErrors });
+const failed = failWith<ReviewPayload>({ review: null });
 
 function noSuchReview(): never {
   reject(["id"], UserErrorCode.NOT_FOUND, "There is no review of yours with this id.");
@@ -52,8 +46,7 @@ function scopeFor(viewer: Viewer, id: string, moderating: boolean): ReviewScope 
  * the payload shows the new figures without another query.
  */
 function remember(ctx: RequestContext, product: Product) {
-  ctx.loaders.product.byId.clear(product.id).prime(product.id, product);
-  ctx.loaders.product.bySlug.clear(product.slug).prime(product.slug, product);
+  rememberProduct(ctx, product);
   const { review } = ctx.loaders;
   review.pageByProduct.clearAll();
   review.countByProduct.clearAll();
@@ -71,8 +64,9 @@ export async function createReview(
   return settle(async () => {
     const { review, product } = await inTransaction(ctx.prisma, async (tx) => {
       const reviews = reviewRepository(tx);
-      const target = await reviews.lockProduct(input.productId);
-      if (!target || target.status !== ProductStatus.ACTIVE || target.deletedAt !== null) {
+      const products = productInventory(tx);
+      const target = await products.lock(input.productId);
+      if (!target || !isOnSale(target)) {
         reject(["input", "productId"], UserErrorCode.NOT_FOUND, "There is no product on sale with this id.");
       }
       const review = await reviews
@@ -87,7 +81,7 @@ export async function createReview(
           }
           throw error;
         });
-      return { review, product: await reviews.refreshProductRating(target.id) };
+      return { review, product: await products.refreshRating(target.id) };
     });
     remember(ctx, product);
     return { review, userErrors: [] };
@@ -106,13 +100,14 @@ export async function updateReview(
   return settle(async () => {
     const { review, product } = await inTransaction(ctx.prisma, async (tx) => {
       const reviews = reviewRepository(tx);
+      const products = productInventory(tx);
       const existing = await reviews.find(scope);
       if (!existing) noSuchReview();
       // Product first, then the review: the same lock order as createReview, so the two cannot deadlock.
-      await reviews.lockProduct(existing.productId);
+      await products.lock(existing.productId);
       const review = await reviews.update(scope, { rating: input.rating, body: input.body?.trim() });
       if (!review) noSuchReview(); // deleted while we waited for the lock
-      return { review, product: await reviews.refreshProductRating(review.productId) };
+      return { review, product: await products.refreshRating(review.productId) };
     });
     remember(ctx, product);
     return { review, userErrors: [] };
@@ -120,22 +115,19 @@ export async function updateReview(
 }
 
 export async function deleteReview(ctx: RequestContext, viewer: Viewer, id: string): Promise<DeleteReviewPayload> {
-  const failedDelete = (userErrors: UserError[]): DeleteReviewPayload => ({
-    deletedReviewId: null,
-    product: null,
-    userErrors,
-  });
+  const failedDelete = failWith<DeleteReviewPayload>({ deletedReviewId: null, product: null });
   const invalid = validateId(id);
   if (invalid.length > 0) return failedDelete(invalid);
   const scope = scopeFor(viewer, id, true);
   return settle(async () => {
     const { review, product } = await inTransaction(ctx.prisma, async (tx) => {
       const reviews = reviewRepository(tx);
+      const products = productInventory(tx);
       const review = await reviews.find(scope);
       if (!review) noSuchReview();
-      await reviews.lockProduct(review.productId);
+      await products.lock(review.productId);
       if (!(await reviews.delete(scope))) noSuchReview();
-      return { review, product: await reviews.refreshProductRating(review.productId) };
+      return { review, product: await products.refreshRating(review.productId) };
     });
     remember(ctx, product);
     return { deletedReviewId: review.id, product, userErrors: [] };

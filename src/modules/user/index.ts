@@ -1,4 +1,15 @@
-export { createUserLoaders } from "./user.loaders.js";
-export { UserResolver } from "./user.resolver.js";
-export { isSelfOrAdmin, userPermissions } from "./user.rules.js";
-export { User, UserConnection } from "./user.type.js";
+import { defineModule } from "../module.js";
+import { createUserLoaders } from "./user.loaders.js";
+import { UserResolver } from "./user.resolver.js";
+import { userPermissions } from "./user.rules.js";
+
+export const userModule = defineModule({
+  name: "user",
+  resolvers: [UserResolver],
+  permissions: userPermissions,
+  loaders: createUserLoaders,
+});
+
+export { isSelfOrAdmin } from "./user.rules.js";
+export { forgetUser, rememberUser } from "./user.service.js";
+export { User } from "./user.type.js";

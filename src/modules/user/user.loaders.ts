@@ -1,6 +1,14 @@
 import { createLoader, inKeyOrder, type LoaderDeps } from "../../platform/loaders/index.js";
 import { userRepository } from "./user.repository.js";
 
+export type UserLoaders = ReturnType<typeof createUserLoaders>;
+
+declare module "../../context.js" {
+  interface ModuleLoaders {
+    user: UserLoaders;
+  }
+}
+
 export function createUserLoaders(deps: LoaderDeps) {
   const users = userRepository(deps.prisma);
   return {

@@ -1,8 +1,5 @@
-import { Args, Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
+import { Args, Ctx, Query, Resolver } from "type-graphql";
 import type { RequestContext } from "../../context.js";
-import type { User as UserRow } from "../../generated/prisma/client.js";
-import { ConnectionArgs } from "../../platform/pagination/index.js";
-import { authorReviews, ReviewConnection } from "../review/index.js";
 import { UserLookupArgs, UsersArgs } from "./user.args.js";
 import { currentUser, findUser, listUsers } from "./user.service.js";
 import { User, UserConnection } from "./user.type.js";
@@ -22,10 +19,5 @@ export class UserResolver {
   @Query(() => UserConnection, { description: "Every account, oldest first. ADMIN only." })
   users(@Args(() => UsersArgs) args: UsersArgs, @Ctx() ctx: RequestContext) {
     return listUsers(ctx, args);
-  }
-
-  @FieldResolver(() => ReviewConnection, { description: "Reviews this user wrote, newest first." })
-  reviews(@Root() user: UserRow, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: RequestContext) {
-    return authorReviews(ctx, user.id, args);
   }
 }

@@ -11,6 +11,5 @@ export const userPermissions = {
     createdAt: allow,
     email: isSelfOrAdmin,
     role: isSelfOrAdmin,
-    reviews: allow,
   },
 };

@@ -46,3 +46,15 @@ export async function listUsers(ctx: RequestContext, args: ConnectionArguments &
   for (const row of rows) ctx.loaders.user.byId.prime(row.id, row);
   return toConnection(rows, page, () => users.count(where));
 }
+
+/** For the account module's writes to a user row: the changed row replaces any cached copy. */
+export function rememberUser(ctx: RequestContext, user: User) {
+  ctx.loaders.user.byId.clear(user.id).prime(user.id, user);
+  ctx.loaders.user.byUsername.clearAll().prime(user.username, user);
+}
+
+/** For a user row changed without the new row at hand (an account deleted): the next read goes to the database. */
+export function forgetUser(ctx: RequestContext, id: string) {
+  ctx.loaders.user.byId.clear(id);
+  ctx.loaders.user.byUsername.clearAll();
+}

@@ -1,7 +1,6 @@
 import { type ApolloServerPlugin, HeaderMap } from "@apollo/server";
-import type { RequestContext } from "../../context.js";
 import { ClientError } from "../errors/index.js";
-import { noteRefusal, type RequestLimits } from "../limits/request-limits.js";
+import { type LimitsContext, noteRefusal, type RequestLimits } from "../limits/request-limits.js";
 import type { Limiter } from "../rate-limit/limiter.js";
 import type { BucketResult, BucketSettings } from "../rate-limit/stores.js";
 import type { CostReport } from "./cost-report.js";
@@ -31,7 +30,7 @@ const REJECTED_REQUEST_COST = 1;
  * in `extensions.cost` of every response. Refusals happen in `didResolveOperation`, before any
  * resolver, so they cost no SQL.
  */
-export function costLimitPlugin(options: CostPluginOptions): ApolloServerPlugin<RequestContext> {
+export function costLimitPlugin(options: CostPluginOptions): ApolloServerPlugin<LimitsContext> {
   const { limiter, maxCost, budget } = options;
 
   const take = (limits: RequestLimits, cost: number) =>

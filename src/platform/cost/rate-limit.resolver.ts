@@ -1,5 +1,5 @@
 import { Ctx, Query, Resolver } from "type-graphql";
-import type { RequestContext } from "../../context.js";
+import type { LimitsContext } from "../limits/request-limits.js";
 import { RateLimit } from "./rate-limit.type.js";
 
 @Resolver()
@@ -9,7 +9,7 @@ export class RateLimitResolver {
     description:
       "Your query-cost budget after this operation (as GitHub's `rateLimit`). Null only when the server runs without limits.",
   })
-  rateLimit(@Ctx() ctx: RequestContext): RateLimit | null {
+  rateLimit(@Ctx() ctx: LimitsContext): RateLimit | null {
     const cost = ctx.limits.cost;
     if (!cost) return null;
     return {

@@ -1,5 +1,5 @@
 // Driver adapter factories for the two backends, with the fixes the shipped adapters need.
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import {
@@ -7,7 +7,6 @@ import {
   DriverAdapterError,
   type SqlDriverAdapter,
   type SqlMigrationAwareDriverAdapterFactory,
-  type SqlQuery,
   type SqlQueryable,
   type Transaction,
 } from "@prisma/driver-adapter-utils";
@@ -91,30 +90,6 @@ export function pgliteScratchAdapterFactory(): SqlMigrationAwareDriverAdapterFac
   };
 }
 
-export interface PgAdapterOptions {
-  /**
-   * Send named statements, which PostgreSQL parses and plans once per connection instead of on every
-   * query (adapter-pg sends unnamed ones unless given a `statementNameGenerator`). Measured here: about
-   * half the PostgreSQL CPU per query. Costs: one prepared statement per distinct SQL text per connection
-   * (Prisma's `IN ($1,...,$n)` gives one per list length), and not for poolers in transaction mode.
-   * Default false.
-   */
-  preparedStatements?: boolean;
-}
-
-/** Names a statement after a hash of its text: the same SQL always gets the same name, as pg requires. */
-function statementNames(): (query: SqlQuery) => string {
-  const names = new Map<string, string>();
-  return ({ sql }) => {
-    let name = names.get(sql);
-    if (name === undefined) {
-      name = `prisma_${createHash("sha1").update(sql).digest("hex")}`;
-      names.set(sql, name);
-    }
-    return name;
-  };
-}
-
 type PrismaPgAdapter = Awaited<ReturnType<PrismaPg["connect"]>>;
 
 const CHAR_OID = 18;
@@ -187,10 +162,8 @@ async function connectPgShadow(pool: pg.Pool): Promise<SqlDriverAdapter> {
 }
 
 /** A PostgreSQL server through `pg`, on a pool the caller owns (and ends). */
-export function pgAdapterFactory(pool: pg.Pool, options: PgAdapterOptions = {}): SqlMigrationAwareDriverAdapterFactory {
-  const inner = new PrismaPg(pool, {
-    statementNameGenerator: options.preparedStatements ? statementNames() : undefined,
-  });
+export function pgAdapterFactory(pool: pg.Pool): SqlMigrationAwareDriverAdapterFactory {
+  const inner = new PrismaPg(pool);
   return {
     provider: "postgres",
     adapterName: inner.adapterName,

@@ -13,8 +13,6 @@ export interface DatabaseConfig {
   pgliteDir?: string;
   /** Connections in the pg pool. PGlite always has exactly one. */
   poolSize: number;
-  /** Named (server-side prepared) statements on PostgreSQL; costs and gains in adapters.ts. Default false. */
-  preparedStatements?: boolean;
   /**
    * PostgreSQL server only: the server cancels any statement running longer (0 or unset: no limit). The
    * request deadline stops new work, but only this stops a statement already running.
@@ -58,7 +56,7 @@ export async function openDatabase(config: DatabaseConfig, options: DatabaseOpti
     });
     pool.on("error", (error) => options.onConnectionError?.(error));
     kind = "postgres";
-    adapterFactory = pgAdapterFactory(pool, { preparedStatements: config.preparedStatements });
+    adapterFactory = pgAdapterFactory(pool);
     closeDriver = () => pool.end();
   } else {
     if (config.pgliteDir) await mkdir(config.pgliteDir, { recursive: true });

@@ -29,8 +29,6 @@ export class ClientError extends GraphQLError {
 export const badUserInput = (message: string, field?: string) =>
   new ClientError("BAD_USER_INPUT", message, field ? { field } : {});
 
-export const notFound = (message: string) => new ClientError("NOT_FOUND", message);
-
 export const conflict = (message: string, field?: string) =>
   new ClientError("CONFLICT", message, field ? { field } : {});
 

@@ -6,6 +6,5 @@ export {
   forbidden,
   internalErrorMessage,
   isClientSafe,
-  notFound,
   unauthenticated,
 } from "./errors.js";

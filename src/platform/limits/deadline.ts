@@ -1,6 +1,7 @@
-import { defaultFieldResolver, type GraphQLSchema, getNamedType, isLeafType, isObjectType } from "graphql";
-import type { RequestContext } from "../../context.js";
+import { type GraphQLSchema, getNamedType, isLeafType, isObjectType } from "graphql";
+import type { IMiddlewareFunction, IMiddlewareTypeMap } from "graphql-middleware";
 import { ClientError } from "../errors/index.js";
+import type { LimitsContext } from "./request-limits.js";
 
 export const deadlineMessage = "The request took too long and was stopped. Ask for less, or retry later.";
 
@@ -11,21 +12,18 @@ export const deadlineMessage = "The request took too long and was stopped. Ask f
  * fetching data nobody will receive. Scalar fields read from loaded rows are left alone (the check
  * would cost more than they do).
  */
-export function applyDeadlineGuard(schema: GraphQLSchema): number {
+export function deadlineGuard(schema: GraphQLSchema): IMiddlewareTypeMap {
+  const guard: IMiddlewareFunction<unknown, LimitsContext> = (resolve, parent, args, ctx, info) => {
+    if (Date.now() > ctx.limits.deadline) throw new ClientError("TIMEOUT", deadlineMessage);
+    return resolve(parent, args, ctx, info);
+  };
   const roots = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]);
-  let guarded = 0;
+  const guarded: IMiddlewareTypeMap = {};
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith("__")) continue;
     const isRoot = roots.has(type);
-    for (const field of Object.values(type.getFields())) {
-      if (!isRoot && isLeafType(getNamedType(field.type))) continue;
-      const resolve = field.resolve ?? defaultFieldResolver;
-      field.resolve = (parent, args, ctx: RequestContext, info) => {
-        if (Date.now() > ctx.limits.deadline) throw new ClientError("TIMEOUT", deadlineMessage);
-        return resolve(parent, args, ctx, info);
-      };
-      guarded++;
-    }
+    const fields = Object.values(type.getFields()).filter((field) => isRoot || !isLeafType(getNamedType(field.type)));
+    if (fields.length > 0) guarded[type.name] = Object.fromEntries(fields.map((field) => [field.name, guard]));
   }
   return guarded;
 }

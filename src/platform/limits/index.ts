@@ -1,4 +1,4 @@
-export { applyDeadlineGuard, deadlineMessage } from "./deadline.js";
+export { deadlineGuard, deadlineMessage } from "./deadline.js";
 export { type GraphQLRouteOptions, registerGraphQLRoute } from "./graphql-route.js";
 export { type HttpHardeningSettings, registerHttpHardening } from "./http-hardening.js";
 export {

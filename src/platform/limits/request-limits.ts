@@ -1,4 +1,4 @@
-import type { CostReport } from "../cost/index.js";
+import type { CostReport } from "../cost/cost-report.js";
 import type { Caller } from "../rate-limit/caller.js";
 
 /** Per-request protection state, in the context as `limits`. */
@@ -15,6 +15,9 @@ export type RequestLimits = {
    */
   refusal: { status: 429 | 503; retryAfterSeconds: number } | null;
 };
+
+/** All that the limits read of a request's context (the app's context carries more). */
+export type LimitsContext = { limits: RequestLimits };
 
 /** Remembers a refusal so the response can carry Retry-After (and its status, if nothing ran). */
 export function noteRefusal(limits: RequestLimits, status: 429 | 503, retryAfterSeconds: number) {

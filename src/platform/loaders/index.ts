@@ -2,10 +2,30 @@ import DataLoader from "dataloader";
 import type { PrismaClient } from "../../generated/prisma/client.js";
 import type { Viewer } from "../auth/tokens.js";
 
+/**
+ * What a write in this request changed, announced by the module that wrote it, so that modules it must not
+ * import (they depend on it) can drop their stale loader entries: a category move makes the product
+ * module's per-category lists stale. Listeners are added as loaders are built; most requests notify none.
+ */
+export class ChangeNotices {
+  readonly #listeners = new Map<string, (() => void)[]>();
+
+  on(topic: string, listener: () => void): void {
+    const listeners = this.#listeners.get(topic);
+    if (listeners) listeners.push(listener);
+    else this.#listeners.set(topic, [listener]);
+  }
+
+  notify(topic: string): void {
+    for (const listener of this.#listeners.get(topic) ?? []) listener();
+  }
+}
+
 /** What every module's loaders are built from, once per request. */
 export type LoaderDeps = Readonly<{
   prisma: PrismaClient;
   viewer: Viewer | null;
+  changes: ChangeNotices;
   /** False only for the benchmark's "no batching" baseline. */
   batch: boolean;
 }>;

@@ -1,10 +1,10 @@
 import { GraphQLError } from "graphql";
 import { deny, type IRules, shield } from "graphql-shield";
-import type { RequestContext } from "../../context.js";
 import { ClientError, internalErrorMessage } from "../errors/index.js";
-import { denied } from "./rules.js";
+import { denied, type ViewerContext } from "./rules.js";
 
-type RuleMap = Record<string, Record<string, unknown>>;
+/** Rules by type and field name, as graphql-shield takes them. */
+export type RuleMap = Record<string, Record<string, unknown>>;
 
 /**
  * Joins the modules' rule maps into one. Two modules ruling on the same field is a mistake (which one
@@ -36,7 +36,7 @@ export function createShield(rules: RuleMap) {
     allowExternalErrors: false,
     debug: false,
     fallbackError: (thrown, _parent, _args, ctx) => {
-      if (thrown === null) return denied(ctx as unknown as RequestContext);
+      if (thrown === null) return denied(ctx as unknown as ViewerContext);
       if (thrown instanceof ClientError) return thrown;
       return new GraphQLError(internalErrorMessage, {
         originalError: thrown instanceof Error ? thrown : new Error(String(thrown)),

@@ -1,16 +1,18 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { rule as shieldRule } from "graphql-shield";
-import type { RequestContext } from "../../context.js";
 import { forbidden, unauthenticated } from "../errors/index.js";
-import { isOwnAccount } from "./viewer.js";
+import { isOwnAccount, type OwnershipContext } from "./viewer.js";
 
 export { allow, and, chain, deny, not, or } from "graphql-shield";
+
+/** All that the rules read of a request: who is calling, and which accounts it signed in to just now. */
+export type ViewerContext = OwnershipContext;
 
 type RuleOptions = { cache?: "contextual" | "strict" | "no_cache" };
 type RuleFunction<Parent, Args> = (
   parent: Parent,
   args: Args,
-  ctx: RequestContext,
+  ctx: ViewerContext,
   info: GraphQLResolveInfo,
 ) => boolean | Error | Promise<boolean | Error>;
 
@@ -18,11 +20,11 @@ type RuleFunction<Parent, Args> = (
 export function rule(options: RuleOptions = {}) {
   // biome-ignore lint/suspicious/noExplicitAny: each rule narrows its own parent and args.
   return <Parent = any, Args = any>(fn: RuleFunction<Parent, Args>) =>
-    shieldRule(options)((parent, args, ctx, info) => fn(parent, args, ctx as RequestContext, info));
+    shieldRule(options)((parent, args, ctx, info) => fn(parent, args, ctx as ViewerContext, info));
 }
 
 /** The error for a denial: anonymous callers are told to sign in, signed-in ones that they may not. */
-export function denied(ctx: Pick<RequestContext, "viewer">, message?: string): Error {
+export function denied(ctx: ViewerContext, message?: string): Error {
   return ctx.viewer ? forbidden(message) : unauthenticated(message);
 }
 

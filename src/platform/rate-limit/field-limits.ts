@@ -8,11 +8,11 @@
 // prunes the window, counts, and records the call if it fits, all atomically; `setForIdentity` has
 // nothing left to do. A test shows the shipped store over-admitting and this one not.
 import { createHash } from "node:crypto";
-import { defaultFieldResolver, type GraphQLResolveInfo, type GraphQLSchema, isObjectType } from "graphql";
+import { type GraphQLResolveInfo, type GraphQLSchema, isObjectType } from "graphql";
+import type { IMiddlewareFunction, IMiddlewareTypeMap } from "graphql-middleware";
 import { getGraphQLRateLimiter, type Store } from "graphql-rate-limit";
-import type { RequestContext } from "../../context.js";
 import { ClientError } from "../errors/index.js";
-import { noteRefusal } from "../limits/request-limits.js";
+import { type LimitsContext, noteRefusal } from "../limits/request-limits.js";
 import { type Limiter, LimitStoreUnavailableError } from "./limiter.js";
 import type { WindowResult } from "./stores.js";
 
@@ -102,12 +102,18 @@ export const fieldLimits: FieldLimitTable = {
 export type AppliedFieldLimits = Readonly<{ applied: string[]; missing: string[] }>;
 
 /**
- * Wraps each limited field's resolver (outside the permission layer, so refused calls count too).
- * Fields not in the schema are returned as `missing`, and limited from the first build they exist in.
+ * A field stage counting each limited field's calls (put outside the permission layer, so refused calls
+ * count too). Fields not in the schema are returned as `missing`, and limited from the first build they
+ * exist in.
  */
-export function applyFieldLimits(schema: GraphQLSchema, table: FieldLimitTable, limiter: Limiter): AppliedFieldLimits {
+export function fieldLimitGuard(
+  schema: GraphQLSchema,
+  table: FieldLimitTable,
+  limiter: Limiter,
+): AppliedFieldLimits & { middleware: IMiddlewareTypeMap } {
   const applied: string[] = [];
   const missing: string[] = [];
+  const middleware: Record<string, Record<string, IMiddlewareFunction<unknown, LimitsContext>>> = {};
   for (const [coordinate, limit] of Object.entries(table)) {
     const [typeName = "", fieldName = ""] = coordinate.split(".");
     const type = schema.getType(typeName);
@@ -116,8 +122,8 @@ export function applyFieldLimits(schema: GraphQLSchema, table: FieldLimitTable, 
       missing.push(coordinate);
       continue;
     }
-    const resolve = field.resolve ?? defaultFieldResolver;
-    field.resolve = async (parent, args, ctx: RequestContext, info) => {
+    middleware[typeName] ??= {};
+    middleware[typeName][fieldName] = async (resolve, parent, args, ctx, info) => {
       for (const [index, rule] of limit.rules.entries()) {
         await enforce(limiter, coordinate, index, rule, limit, args, ctx, info);
       }
@@ -125,7 +131,7 @@ export function applyFieldLimits(schema: GraphQLSchema, table: FieldLimitTable, 
     };
     applied.push(coordinate);
   }
-  return { applied, missing };
+  return { applied, missing, middleware };
 }
 
 async function enforce(
@@ -135,7 +141,7 @@ async function enforce(
   rule: FieldLimitRule,
   limit: FieldLimit,
   args: Record<string, unknown>,
-  ctx: RequestContext,
+  ctx: LimitsContext,
   info: GraphQLResolveInfo,
 ): Promise<void> {
   const { contextIdentity, target } = identify(rule.per, args, ctx);
@@ -181,7 +187,7 @@ async function enforce(
 function identify(
   per: LimitKey,
   args: Record<string, unknown>,
-  ctx: RequestContext,
+  ctx: LimitsContext,
 ): { contextIdentity: string; target?: string } {
   if (per === "ip") return { contextIdentity: ctx.limits.caller.ipKey };
   if (per === "caller") return { contextIdentity: ctx.limits.caller.key };

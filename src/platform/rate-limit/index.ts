@@ -1,14 +1,14 @@
 export { addressKey, type Caller, identifyCaller } from "./caller.js";
 export {
   type AppliedFieldLimits,
-  applyFieldLimits,
   type FieldLimit,
   type FieldLimitRule,
   type FieldLimitTable,
+  fieldLimitGuard,
   fieldLimits,
   type LimitKey,
 } from "./field-limits.js";
-export { type FailureMode, Limiter, LimitStoreUnavailableError, type StoreName } from "./limiter.js";
+export { type FailureMode, Limiter, LimitStoreUnavailableError } from "./limiter.js";
 export {
   type BucketResult,
   type BucketSettings,

@@ -26,9 +26,6 @@ export type FailureMode = Readonly<{
   failClosed: boolean;
 }>;
 
-/** Where a decision was made, for logs and tests. */
-export type StoreName = "redis" | "memory";
-
 /**
  * Routes every limit to Redis when it is configured and up, and otherwise to the in-process store (or
  * to a refusal, for fail-closed limits). Redis coming back is noticed by the connection itself; the
@@ -44,11 +41,6 @@ export class Limiter {
     private readonly log: Logger,
   ) {
     this.redisStore = redis ? new RedisLimitStore(redis) : null;
-  }
-
-  /** "redis" when Redis would take the next call, "memory" otherwise. */
-  get activeStore(): StoreName {
-    return this.redisStore && this.redis?.isReady() ? "redis" : "memory";
   }
 
   takeTokens(key: string, cost: number, settings: BucketSettings, mode: FailureMode): Promise<BucketResult> {

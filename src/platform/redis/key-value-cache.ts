@@ -1,4 +1,5 @@
 import type { PersistedQueryOptions } from "@apollo/server";
+import { LRUCache } from "lru-cache";
 import type { RedisConnection } from "./redis.js";
 
 /** Apollo's KeyValueCache<string> (the interface behind `persistedQueries.cache`). */
@@ -7,35 +8,22 @@ type SetOptions = { ttl?: number | null };
 
 /** A bounded in-process LRU with per-entry TTL: the cache when Redis is not configured, and its first tier. */
 export class MemoryKeyValueCache implements KeyValueCache {
-  private readonly entries = new Map<string, { value: string; expiresAt: number }>();
+  private readonly entries: LRUCache<string, string>;
 
   constructor(
-    private readonly maxEntries = 10_000,
+    maxEntries = 10_000,
     private readonly defaultTtlSeconds: number | null = null,
-  ) {}
+  ) {
+    this.entries = new LRUCache({ max: maxEntries });
+  }
 
   async get(key: string): Promise<string | undefined> {
-    const entry = this.entries.get(key);
-    if (!entry) return undefined;
-    if (entry.expiresAt <= Date.now()) {
-      this.entries.delete(key);
-      return undefined;
-    }
-    // Re-insert: Map order is insertion order, so the front is the least recently used.
-    this.entries.delete(key);
-    this.entries.set(key, entry);
-    return entry.value;
+    return this.entries.get(key);
   }
 
   async set(key: string, value: string, options?: SetOptions): Promise<void> {
     const ttl = options?.ttl ?? this.defaultTtlSeconds;
-    this.entries.delete(key);
-    this.entries.set(key, { value, expiresAt: ttl ? Date.now() + ttl * 1000 : Number.POSITIVE_INFINITY });
-    while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest === undefined) break;
-      this.entries.delete(oldest);
-    }
+    this.entries.set(key, value, ttl ? { ttl: ttl * 1000 } : {});
   }
 
   async delete(key: string): Promise<boolean> {

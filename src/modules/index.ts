@@ -1,0 +1,34 @@
+// The gateway's domain modules, listed once: the schema (schema.ts) and each request's loaders
+// (server.ts) are built from this list. A new module is one descriptor (its index.ts) and one line here.
+// Order does not matter.
+import type { ModuleLoaders } from "../context.js";
+import type { LoaderDeps } from "../platform/loaders/index.js";
+import { accountModule } from "./account/index.js";
+import { addressModule } from "./address/index.js";
+import { categoryModule } from "./category/index.js";
+import type { GatewayModule } from "./module.js";
+import { orderModule } from "./order/index.js";
+import { postModule } from "./post/index.js";
+import { productModule } from "./product/index.js";
+import { reviewModule } from "./review/index.js";
+import { userModule } from "./user/index.js";
+
+export const modules: readonly GatewayModule[] = [
+  userModule,
+  accountModule,
+  addressModule,
+  categoryModule,
+  productModule,
+  reviewModule,
+  orderModule,
+  postModule,
+];
+
+/** Every module's loaders, made fresh for each request so no cached row outlives it or crosses callers. */
+export function createModuleLoaders(deps: LoaderDeps): ModuleLoaders {
+  const loaders: Record<string, unknown> = {};
+  for (const module of modules) {
+    if (module.loaders) loaders[module.name] = module.loaders(deps);
+  }
+  return loaders as unknown as ModuleLoaders;
+}

@@ -1,0 +1,228 @@
+// Every stage a GraphQL request passes, in the order it meets them. A new stage is one entry here, in its
+// place; the stages themselves live in src/platform and know nothing of the app.
+//
+//   1. HTTP hardening    security headers, CORS allow-list                  platform/limits/http-hardening
+//   2. The route         body limit, trusted documents, execution deadline  platform/limits/graphql-route
+//   3. Authentication    bearer token -> viewer -> the request's context    platform/auth/authenticate
+//   4. The document      persisted operations (APQ, published manifests)    platform/limits/persisted-operations
+//   5. Parse, validate   tokens, depth, aliases, directives, fan-out        platform/limits/query-limits
+//   6. Cost and budget   priced before any resolver, refused with no SQL    platform/cost
+//   7. Each field        deadline -> field rate limits -> shield            fieldStages below
+//   8. Errors            masking, codes, request id on every error          errorPresentation below
+import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
+import { fastifyApolloDrainPlugin } from "@as-integrations/fastify";
+import fastifyCookie from "@fastify/cookie";
+import type { FastifyInstance } from "fastify";
+import type { GraphQLSchema, ValidationRule } from "graphql";
+import { applyMiddleware, type IMiddlewareTypeMap } from "graphql-middleware";
+import type { Config } from "./config/index.js";
+import type { RequestContext } from "./context.js";
+import { createModuleLoaders } from "./modules/index.js";
+import { authenticate } from "./platform/auth/authenticate.js";
+import type { AccessTokens } from "./platform/auth/tokens.js";
+import { costLimitPlugin } from "./platform/cost/index.js";
+import type { Database } from "./platform/db/database.js";
+import {
+  deadlineGuard,
+  type OperationManifest,
+  PersistedOperationCache,
+  presentLimitErrors,
+  type QueryLimitSettings,
+  queryLimitRules,
+  queryParseOptions,
+  registerGraphQLRoute,
+  registerHttpHardening,
+} from "./platform/limits/index.js";
+import { ChangeNotices } from "./platform/loaders/index.js";
+import type { Logger } from "./platform/logger/index.js";
+import { errorReportingPlugin, maskError, type RequestTrace } from "./platform/plugins/error-masking.js";
+import {
+  type AppliedFieldLimits,
+  type FieldLimitTable,
+  fieldLimitGuard,
+  identifyCaller,
+  type Limiter,
+} from "./platform/rate-limit/index.js";
+import { MemoryKeyValueCache, type RedisConnection, RedisKeyValueCache } from "./platform/redis/index.js";
+import { buildTypeSchema, shieldMiddleware } from "./schema.js";
+
+/** What the pipeline's stages use, made once per server by buildServer. */
+export type PipelineServices = Readonly<{
+  db: Database;
+  redis: RedisConnection | null;
+  limiter: Limiter;
+  tokens: AccessTokens;
+  auth: RequestContext["auth"];
+  logger: Logger;
+  /** Published operation manifests (trusted documents); loaded before anything connects. */
+  manifest: OperationManifest;
+}>;
+
+export type PipelineOptions = Readonly<{
+  /**
+   * Stages 1, 5, 6 and the deadline and field limits of 7 (everything that protects the server rather
+   * than decides access). Only the benchmark turns this off, to measure what protection costs.
+   */
+  protection: boolean;
+  /** Per-field rate limits (platform/rate-limit/field-limits.ts). */
+  fieldLimits: FieldLimitTable;
+}>;
+
+/** Registers the GraphQL endpoint and everything in front of it; returns which field limits took effect. */
+export async function registerRequestPipeline(
+  app: FastifyInstance,
+  config: Config,
+  services: PipelineServices,
+  options: PipelineOptions,
+): Promise<{ fieldLimits: AppliedFieldLimits }> {
+  const protection = options.protection ? protectionStages(config, services, options.fieldLimits) : null;
+  const persisted = config.graphql.persistedOperations;
+
+  // 1. HTTP hardening
+  if (protection) await registerHttpHardening(app, protection.http);
+  await app.register(fastifyCookie);
+
+  const typeSchema = await buildTypeSchema();
+  // 7. Each field, outermost first: past the deadline a field fails before its limit or rule is checked,
+  // and a limited field counts calls the shield then refuses.
+  const fieldLimits = protection?.fieldLimits(typeSchema) ?? { applied: [], missing: [], middleware: {} };
+  const schema = fieldStages(typeSchema, [
+    ...(protection ? [deadlineGuard(typeSchema), fieldLimits.middleware] : []),
+    shieldMiddleware(),
+  ]);
+
+  const apollo = new ApolloServer<RequestContext>({
+    schema,
+    introspection: config.graphql.introspection,
+    // No "Did you mean …?" in production: suggestions map the schema for anyone probing it.
+    hideSchemaDetailsFromClientErrors: config.isProduction,
+    includeStacktraceInErrorResponses: false,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    // 4. The document
+    persistedQueries:
+      persisted.mode === "off"
+        ? false
+        : {
+            cache: new PersistedOperationCache(services.manifest, apqRegistrations(config, services.redis)),
+            ttl: persisted.apqTtlSeconds,
+          },
+    // 5. Parse and validation limits
+    ...(protection?.document ?? {}),
+    // 8. Errors
+    formatError: (formatted, error) =>
+      presentLimitErrors(maskError(formatted, error), error, protection?.limitSettings ?? noLimitSettings),
+    plugins: [
+      fastifyApolloDrainPlugin(app),
+      // Cache hints are not used; the plugin alone costs about half the throughput (stack-facts).
+      ApolloServerPluginCacheControlDisabled(),
+      config.isProduction
+        ? ApolloServerPluginLandingPageDisabled()
+        : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+      errorReportingPlugin(),
+      // 6. Cost and budget
+      ...(protection?.plugins ?? []),
+    ],
+  });
+  await apollo.start();
+
+  // 2. The route, and 3. authentication as the context is built
+  await registerGraphQLRoute(app, apollo, {
+    bodyLimitBytes: config.http.bodyLimitBytes,
+    deadlineMs: protection ? config.http.requestTimeoutMs : 2_147_483_647,
+    trustedOperations: persisted.mode === "trusted" ? services.manifest : null,
+    context: async (request, reply): Promise<RequestContext> => {
+      const viewer = await authenticate(request, services.tokens);
+      const trace: RequestTrace = { operationName: null, errorCodes: [] };
+      request.graphqlTrace = trace;
+      const { prisma } = services.db;
+      const changes = new ChangeNotices();
+      return {
+        requestId: request.id,
+        viewer,
+        signedInAccounts: new Set<string>(),
+        prisma,
+        log: request.log,
+        trace,
+        loaders: createModuleLoaders({ prisma, viewer, batch: config.dataloaderBatch, changes }),
+        changes,
+        auth: services.auth,
+        http: {
+          ip: request.ip,
+          userAgent: request.headers["user-agent"] ?? null,
+          getCookie: (name) => request.cookies[name],
+          setCookie: (name, value, expires) => {
+            reply.setCookie(name, value, { httpOnly: true, secure: true, sameSite: "strict", path: "/", expires });
+          },
+          clearCookie: (name) => {
+            reply.clearCookie(name, { httpOnly: true, secure: true, sameSite: "strict", path: "/" });
+          },
+        },
+        limits: {
+          caller: identifyCaller(viewer, request.ip),
+          deadline: request.graphqlDeadline,
+          cost: null,
+          refusal: null,
+        },
+      };
+    },
+  });
+  return { fieldLimits: { applied: fieldLimits.applied, missing: fieldLimits.missing } };
+}
+
+/** The field stages as one ordered list, outermost first, applied in one call (graphql-middleware). */
+function fieldStages(
+  schema: GraphQLSchema,
+  stages: readonly (IMiddlewareTypeMap | ReturnType<typeof shieldMiddleware>)[],
+) {
+  return applyMiddleware(schema, ...stages);
+}
+
+const noLimitSettings: QueryLimitSettings = {
+  maxDepth: Number.POSITIVE_INFINITY,
+  maxAliases: Number.POSITIVE_INFINITY,
+  maxDirectives: Number.POSITIVE_INFINITY,
+  maxTokens: Number.POSITIVE_INFINITY,
+  hideThresholds: false,
+};
+
+/** The protecting stages, configured once. */
+function protectionStages(config: Config, services: PipelineServices, fieldLimitTable: FieldLimitTable) {
+  const limitSettings: QueryLimitSettings = {
+    maxDepth: config.graphql.maxDepth,
+    maxAliases: config.graphql.maxAliases,
+    maxDirectives: config.graphql.maxDirectives,
+    maxTokens: config.graphql.maxTokens,
+    hideThresholds: config.isProduction,
+  };
+  return {
+    limitSettings,
+    http: { production: config.isProduction, corsOrigins: config.http.corsOrigins },
+    document: {
+      validationRules: queryLimitRules(limitSettings) as ValidationRule[],
+      parseOptions: queryParseOptions(limitSettings),
+      // Apollo's guard against fragment fan-out (a small document that expands to millions of fields).
+      maxRecursiveSelections: true,
+    },
+    plugins: [
+      costLimitPlugin({
+        limiter: services.limiter,
+        maxCost: config.graphql.maxCost,
+        budget: { capacity: config.rateLimit.budget, restorePerSecond: config.rateLimit.restoreRate },
+      }),
+    ] as ApolloServerPlugin<RequestContext>[],
+    fieldLimits: (schema: GraphQLSchema) => fieldLimitGuard(schema, fieldLimitTable, services.limiter),
+  };
+}
+
+/** Where APQ registrations live: Redis, shared by instances, or this process. */
+function apqRegistrations(config: Config, redis: RedisConnection | null) {
+  const { mode, apqTtlSeconds } = config.graphql.persistedOperations;
+  if (mode !== "auto") return null;
+  return redis ? new RedisKeyValueCache(redis, "apq", apqTtlSeconds) : new MemoryKeyValueCache(10_000, apqTtlSeconds);
+}

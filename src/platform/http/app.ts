@@ -1,0 +1,88 @@
+import { randomUUID } from "node:crypto";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
+import type { Logger } from "../logger/index.js";
+import type { RequestTrace } from "../plugins/error-masking.js";
+import type { RedisHealth } from "../redis/index.js";
+
+export type HttpAppSettings = Readonly<{
+  /** Addresses whose X-Forwarded-For is believed; anyone else could forge it to dodge limits. */
+  trustProxy: readonly string[];
+  bodyLimitBytes: number;
+}>;
+
+declare module "fastify" {
+  interface FastifyRequest {
+    /** The GraphQL side of the request, for its log line; null for other routes. */
+    graphqlTrace: RequestTrace | null;
+  }
+}
+
+/** A client-supplied request id is kept only if it cannot forge log lines or bloat them. */
+const acceptableRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * The Fastify instance every route hangs on: request ids (the client's `x-request-id` when well-formed,
+ * echoed back on every response) and one log line per request with the GraphQL operation and its error codes.
+ */
+export function createHttpApp(settings: HttpAppSettings, logger: Logger): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    trustProxy: settings.trustProxy.length > 0 ? [...settings.trustProxy] : false,
+    bodyLimit: settings.bodyLimitBytes,
+    // Time to receive a whole request: a client trickling its body (slowloris) is cut off.
+    requestTimeout: 30_000,
+    // One line per request, written in onResponse below, instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: "requestId" }),
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const incoming = request.headers["x-request-id"];
+      return typeof incoming === "string" && acceptableRequestId.test(incoming) ? incoming : randomUUID();
+    },
+  });
+  app.decorateRequest("graphqlTrace", null);
+
+  app.addHook("onSend", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+  });
+  app.addHook("onResponse", async (request, reply) => {
+    const trace = request.graphqlTrace;
+    request.log.info(
+      {
+        method: request.method,
+        url: request.url.split("?")[0],
+        statusCode: reply.statusCode,
+        durationMs: Math.round(reply.elapsedTime * 10) / 10,
+        ...(trace ? { operationName: trace.operationName, errorCodes: trace.errorCodes } : {}),
+      },
+      "request completed",
+    );
+  });
+  return app;
+}
+
+export type ReadinessChecks = Readonly<{
+  /** Resolves when the database answers; rejects otherwise. */
+  database: () => Promise<unknown>;
+  /** Reported, but does not decide readiness. Absent when Redis is not configured. */
+  redis?: () => Promise<RedisHealth>;
+}>;
+
+/** `/health` (the process is up) and `/ready` (it can serve: the database answers). */
+export function registerHealthRoutes(app: FastifyInstance, checks: ReadinessChecks, logger: Logger): void {
+  app.get("/health", async () => ({ status: "ok" }));
+  app.get("/ready", async (_request, reply) => {
+    const database = await checks.database().then(
+      () => "up" as const,
+      (error: unknown) => {
+        logger.warn({ err: error }, "readiness check: database unreachable");
+        return "down" as const;
+      },
+    );
+    // Redis is reported but does not decide readiness: without it the gateway still serves (limits fall
+    // back to this process, or fail closed), and pulling every instance out of the load balancer at
+    // once would turn a Redis outage into a full one.
+    const result = checks.redis ? { database, redis: await checks.redis() } : { database };
+    const ready = database === "up";
+    return reply.code(ready ? 200 : 503).send({ status: ready ? "ready" : "not ready", checks: result });
+  });
+}
