@@ -14,6 +14,7 @@ import { type AccessTokens, createAccessTokens, InvalidTokenError, type Viewer }
 import { costLimitPlugin } from "./platform/cost/index.js";
 import type { Database } from "./platform/db/database.js";
 import { unauthenticated } from "./platform/errors/index.js";
+import { clientErrorHandler, frameworkErrorHandler, registerErrorResponses } from "./platform/http/error-responses.js";
 import {
   applyDeadlineGuard,
   loadOperationManifests,
@@ -119,8 +120,15 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
       const incoming = request.headers["x-request-id"];
       return typeof incoming === "string" && acceptableRequestId.test(incoming) ? incoming : randomUUID();
     },
+    // Every error answer is GraphQL-shaped with a request id, including those Fastify and Node would
+    // write themselves: unparsable HTTP, oversized headers, an undecodable URL, a missing Host
+    // (platform/http/error-responses.ts).
+    clientErrorHandler: clientErrorHandler(logger as FastifyBaseLogger),
+    frameworkErrors: frameworkErrorHandler,
+    http: { requireHostHeader: false },
   });
   app.decorateRequest("graphqlTrace", null);
+  registerErrorResponses(app);
 
   app.addHook("onSend", async (request, reply) => {
     reply.header("x-request-id", request.id);
