@@ -22,6 +22,7 @@ async function main() {
       url: config.database.url,
       pgliteDir: config.database.url ? undefined : config.database.pgliteDir,
       poolSize: config.database.poolSize,
+      poolTimeoutMs: config.database.poolTimeoutMs,
       statementTimeoutMs: config.database.statementTimeoutMs,
     },
     { onConnectionError: (error) => logger.warn({ err: error }, "database connection lost; the pool reconnects") },

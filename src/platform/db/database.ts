@@ -13,6 +13,12 @@ export interface DatabaseConfig {
   pgliteDir?: string;
   /** Connections in the pg pool. PGlite always has exactly one. */
   poolSize: number;
+  /**
+   * PostgreSQL server only: longest wait for a connection, whether for a free one in a full pool or for a
+   * new one to open (0 or unset: no limit). Past it the statement fails, and the request gets 503
+   * SERVICE_UNAVAILABLE rather than waiting out its deadline on a database that is not answering.
+   */
+  poolTimeoutMs?: number;
   /** Named (server-side prepared) statements on PostgreSQL; costs and gains in adapters.ts. Default false. */
   preparedStatements?: boolean;
   /**
@@ -54,6 +60,7 @@ export async function openDatabase(config: DatabaseConfig, options: DatabaseOpti
     const pool = new pg.Pool({
       connectionString: config.url,
       max: config.poolSize,
+      ...(config.poolTimeoutMs ? { connectionTimeoutMillis: config.poolTimeoutMs } : {}),
       ...(config.statementTimeoutMs ? { statement_timeout: config.statementTimeoutMs } : {}),
     });
     pool.on("error", (error) => options.onConnectionError?.(error));
