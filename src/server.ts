@@ -5,7 +5,6 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
-import { fastifyApolloDrainPlugin } from "@as-integrations/fastify";
 import fastifyCookie from "@fastify/cookie";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, LogController } from "fastify";
 import type { Config } from "./config/index.js";
@@ -14,6 +13,7 @@ import { type AccessTokens, createAccessTokens, InvalidTokenError, type Viewer }
 import { costLimitPlugin } from "./platform/cost/index.js";
 import type { Database } from "./platform/db/database.js";
 import { unauthenticated } from "./platform/errors/index.js";
+import { registerDrain } from "./platform/http/drain.js";
 import { clientErrorHandler, frameworkErrorHandler, registerErrorResponses } from "./platform/http/error-responses.js";
 import {
   applyDeadlineGuard,
@@ -64,8 +64,11 @@ export type Gateway = {
   limiter: Limiter;
   /** Which field limits found their field in the schema, and which wait for it. */
   fieldLimits: AppliedFieldLimits;
-  /** Stops accepting, lets in-flight requests finish, then closes the database and Redis. */
-  close(): Promise<void>;
+  /**
+   * Stops accepting, lets in-flight requests finish, then closes the database and Redis. With `drainMs`,
+   * requests still unanswered after that long get 503 SERVICE_UNAVAILABLE instead of a reset connection.
+   */
+  close(options?: { drainMs?: number }): Promise<void>;
 };
 
 declare module "fastify" {
@@ -122,13 +125,15 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
     },
     // Every error answer is GraphQL-shaped with a request id, including those Fastify and Node would
     // write themselves: unparsable HTTP, oversized headers, an undecodable URL, a missing Host
-    // (platform/http/error-responses.ts).
+    // (platform/http/error-responses.ts), and requests arriving while shutting down (platform/http/drain.ts).
     clientErrorHandler: clientErrorHandler(logger as FastifyBaseLogger),
     frameworkErrors: frameworkErrorHandler,
+    return503OnClosing: false,
     http: { requireHostHeader: false },
   });
   app.decorateRequest("graphqlTrace", null);
   registerErrorResponses(app);
+  const drain = registerDrain(app);
 
   app.addHook("onSend", async (request, reply) => {
     reply.header("x-request-id", request.id);
@@ -209,8 +214,9 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
         }
       : {}),
     formatError: (formatted, error) => presentLimitErrors(maskError(formatted, error), error, limitSettings),
+    // main.ts handles the signals: Apollo's own handler would stop it (and cut connections) mid-drain.
+    stopOnTerminationSignals: false,
     plugins: [
-      fastifyApolloDrainPlugin(app),
       // Cache hints are not used; the plugin alone costs about half the throughput (stack-facts).
       ApolloServerPluginCacheControlDisabled(),
       config.isProduction
@@ -297,9 +303,11 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
     redis,
     limiter,
     fieldLimits: appliedFieldLimits,
-    async close() {
+    async close(options = {}) {
       try {
-        await app.close(); // the drain plugin stops Apollo after in-flight requests finish
+        await drain.close(options.drainMs);
+        // Only now: in-flight operations needed Apollo running.
+        await apollo.stop();
       } finally {
         await redis?.close();
         await db.close();
