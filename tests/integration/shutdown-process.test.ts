@@ -77,11 +77,28 @@ async function beginRequest(port: number, sent: number): Promise<Exchange> {
       resolve({ text: Buffer.concat(chunks).toString("utf8"), endedByServer, ...(error ? { error } : {}) }),
     );
   });
+  // Expect: 100-continue makes the server say when it has the request (Node answers 100 once it parsed the
+  // headers), so the request is surely in flight, not still in a socket buffer, when the signal comes.
   socket.write(
     `POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nConnection: keep-alive\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, sent)}`,
+      `Expect: 100-continue\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`,
   );
+  while (!Buffer.concat(chunks).toString("utf8").includes("100 Continue")) {
+    if (socket.closed) throw new Error("closed before 100 Continue");
+    await pause(10);
+  }
+  chunks.length = 0;
+  socket.write(body.slice(0, sent));
   return { socket, answer };
+}
+
+/** Waits until a whole response has arrived on the exchange's connection (which stays open). */
+async function waitForAnswer({ socket }: Exchange) {
+  let seen = "";
+  socket.on("data", (chunk: Buffer) => {
+    seen += chunk.toString("utf8");
+  });
+  while (!/\r\n\r\n\{.*\}/s.test(seen)) await pause(10);
 }
 
 function parse(text: string) {
@@ -108,7 +125,7 @@ describe("shutdown of the gateway process", () => {
     });
     // An idle keep-alive connection: answered once, then left open by the client.
     const idle = await beginRequest(gateway.port, Buffer.byteLength(body));
-    await pause(300);
+    await waitForAnswer(idle);
     // Two requests whose bodies finish after the signal, and one that never finishes.
     const finishing = [await beginRequest(gateway.port, 10), await beginRequest(gateway.port, 20)];
     const stuck = await beginRequest(gateway.port, 10);
