@@ -44,9 +44,11 @@ describe.skipIf(postgresServerSkipReason !== undefined)(title, () => {
     });
   });
   afterAll(async () => {
-    await locker?.end().catch(() => {});
-    await gw?.gateway.close();
+    // The cluster first: it is thrown away whole, and a test that failed half-way (a lock still held)
+    // must not keep it running.
     await server?.destroy();
+    await locker?.end().catch(() => {});
+    await gw?.gateway.close().catch(() => {}); // its database went with the cluster
   });
 
   const internalErrorsLogged = () => gw.logs.filter((line) => line.level === 50).length;
