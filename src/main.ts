@@ -21,6 +21,7 @@ async function main() {
       url: config.database.url,
       pgliteDir: config.database.url ? undefined : config.database.pgliteDir,
       poolSize: config.database.poolSize,
+      poolTimeoutMs: config.database.poolTimeoutMs,
       statementTimeoutMs: config.database.statementTimeoutMs,
     },
     { onConnectionError: (error) => logger.warn({ err: error }, "database connection lost; the pool reconnects") },
@@ -41,20 +42,23 @@ async function main() {
   }
 
   const gateway = await buildServer(config, { db, logger });
-  await gateway.app.listen({ host: config.http.host, port: config.http.port });
-  logger.info(`GraphQL at http://${config.http.host}:${config.http.port}/graphql`);
+  const address = await gateway.app.listen({ host: config.http.host, port: config.http.port });
+  logger.info(`GraphQL at ${address}/graphql`);
 
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, "shutting down: finishing in-flight requests");
-    const deadline = setTimeout(() => {
-      logger.error({ graceMs: config.http.shutdownGraceMs }, "shutdown grace period over; exiting anyway");
+    const graceMs = config.http.shutdownGraceMs;
+    logger.info({ signal, graceMs }, "shutting down: finishing in-flight requests");
+    // The drain answers what is left at graceMs with 503; this is only for a close that hangs after that
+    // (a database that does not let go).
+    const backstop = setTimeout(() => {
+      logger.error({ graceMs }, "shutdown did not complete; exiting anyway");
       process.exit(1);
-    }, config.http.shutdownGraceMs);
-    deadline.unref();
-    gateway.close().then(
+    }, graceMs + 5_000);
+    backstop.unref();
+    gateway.close({ drainMs: graceMs }).then(
       () => {
         logger.info("stopped");
         process.exit(0);

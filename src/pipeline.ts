@@ -15,7 +15,6 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
-import { fastifyApolloDrainPlugin } from "@as-integrations/fastify";
 import fastifyCookie from "@fastify/cookie";
 import type { FastifyInstance } from "fastify";
 import type { GraphQLSchema, ValidationRule } from "graphql";
@@ -79,7 +78,7 @@ export async function registerRequestPipeline(
   config: Config,
   services: PipelineServices,
   options: PipelineOptions,
-): Promise<{ fieldLimits: AppliedFieldLimits }> {
+): Promise<{ fieldLimits: AppliedFieldLimits; stop: () => Promise<void> }> {
   const protection = options.protection ? protectionStages(config, services, options.fieldLimits) : null;
   const persisted = config.graphql.persistedOperations;
 
@@ -104,6 +103,8 @@ export async function registerRequestPipeline(
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    // main.ts handles the signals: Apollo's own handler would stop it (and cut connections) mid-drain.
+    stopOnTerminationSignals: false,
     // 4. The document
     persistedQueries:
       persisted.mode === "off"
@@ -118,7 +119,6 @@ export async function registerRequestPipeline(
     formatError: (formatted, error) =>
       presentLimitErrors(maskError(formatted, error), error, protection?.limitSettings ?? noLimitSettings),
     plugins: [
-      fastifyApolloDrainPlugin(app),
       // Cache hints are not used; the plugin alone costs about half the throughput (stack-facts).
       ApolloServerPluginCacheControlDisabled(),
       config.isProduction
@@ -172,7 +172,10 @@ export async function registerRequestPipeline(
       };
     },
   });
-  return { fieldLimits: { applied: fieldLimits.applied, missing: fieldLimits.missing } };
+  return {
+    fieldLimits: { applied: fieldLimits.applied, missing: fieldLimits.missing },
+    stop: () => apollo.stop(),
+  };
 }
 
 /** The field stages as one ordered list, outermost first, applied in one call (graphql-middleware). */

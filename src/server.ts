@@ -4,6 +4,7 @@ import { registerRequestPipeline } from "./pipeline.js";
 import { type AccessTokens, createAccessTokens } from "./platform/auth/tokens.js";
 import type { Database } from "./platform/db/database.js";
 import { createHttpApp, registerHealthRoutes } from "./platform/http/app.js";
+import { registerDrain } from "./platform/http/drain.js";
 import { loadOperationManifests } from "./platform/limits/index.js";
 import { createLogger, type Logger } from "./platform/logger/index.js";
 import { createMailer, logTransport, type MailTransport, smtpTransport } from "./platform/mail/index.js";
@@ -34,8 +35,11 @@ export type Gateway = {
   limiter: Limiter;
   /** Which field limits found their field in the schema, and which wait for it. */
   fieldLimits: AppliedFieldLimits;
-  /** Stops accepting, lets in-flight requests finish, then closes the database and Redis. */
-  close(): Promise<void>;
+  /**
+   * Stops accepting, lets in-flight requests finish, then closes the database and Redis. With `drainMs`,
+   * requests still unanswered after that long get 503 SERVICE_UNAVAILABLE instead of a reset connection.
+   */
+  close(options?: { drainMs?: number }): Promise<void>;
 };
 
 /** Builds the whole gateway, ready to `listen` (main.ts) or to `inject` requests into (tests). */
@@ -63,6 +67,7 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
   }
 
   const app = createHttpApp({ trustProxy: config.http.trustProxy, bodyLimitBytes: config.http.bodyLimitBytes }, logger);
+  const drain = registerDrain(app);
   registerHealthRoutes(
     app,
     { database: () => db.prisma.$queryRaw`SELECT 1`, ...(redis ? { redis: () => redis.health() } : {}) },
@@ -96,9 +101,11 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
     redis,
     limiter,
     fieldLimits: pipeline.fieldLimits,
-    async close() {
+    async close(options = {}) {
       try {
-        await app.close(); // the drain plugin stops Apollo after in-flight requests finish
+        await drain.close(options.drainMs);
+        // Only now: in-flight operations needed Apollo running.
+        await pipeline.stop();
       } finally {
         await redis?.close();
         await db.close();

@@ -28,6 +28,7 @@ const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, "must be a postgresql:// connection URL")
     .optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
+  DATABASE_POOL_TIMEOUT_MS: positiveInt(300_000).default(5_000),
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
   PGLITE_DIR: z.string().min(1).default(".data/pglite"),
   DATABASE_MIGRATE_ON_START: booleanString.optional(),
@@ -110,6 +111,8 @@ export type Config = Readonly<{
     url: string | undefined;
     pgliteDir: string;
     poolSize: number;
+    /** PostgreSQL server only: longest wait for a pooled connection (a free one, or a new one to open). */
+    poolTimeoutMs: number;
     /** PostgreSQL server only: longest a statement may run before the server cancels it (0 = no limit). */
     statementTimeoutMs: number;
     migrateOnStart: boolean;
@@ -207,6 +210,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       url: e.DATABASE_URL,
       pgliteDir: e.PGLITE_DIR,
       poolSize: e.DATABASE_POOL_SIZE,
+      poolTimeoutMs: e.DATABASE_POOL_TIMEOUT_MS,
       statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
       // The embedded database is ours to manage; a real server is migrated by a deploy step (npm run db:migrate).
       migrateOnStart: e.DATABASE_MIGRATE_ON_START ?? embedded,

@@ -88,6 +88,10 @@ export interface TestDatabaseOptions {
   migrate?: boolean;
   /** pg pool size for postgres (default 5); PGlite has one connection. */
   poolSize?: number;
+  /** postgres: longest wait for a pooled connection (default: none). */
+  poolTimeoutMs?: number;
+  /** postgres: the server to create the database on (default TEST_DATABASE_URL), e.g. a test's own cluster. */
+  serverUrl?: string;
 }
 
 export async function createTestDatabase(kind: BackendKind, options: TestDatabaseOptions = {}): Promise<TestDatabase> {
@@ -98,8 +102,8 @@ export async function createTestDatabase(kind: BackendKind, options: TestDatabas
   if (kind === "pglite") {
     db = await openDatabase({ poolSize: 1 }, { onQuery: counter.record });
   } else {
-    if (!postgresUrl) throw new Error(`createTestDatabase("postgres"): ${postgresSkipReason}`);
-    const adminUrl = postgresUrl;
+    const adminUrl = options.serverUrl ?? postgresUrl;
+    if (!adminUrl) throw new Error(`createTestDatabase("postgres"): ${postgresSkipReason}`);
     // The prefix lets leftovers of killed runs be found: SELECT datname FROM pg_database WHERE datname LIKE 'gw_test_%'.
     const name = `gw_test_${process.pid}_${randomUUID().slice(0, 8)}`;
     await withAdminClient(adminUrl, (client) => client.query(`CREATE DATABASE "${name}"`));
@@ -111,10 +115,13 @@ export async function createTestDatabase(kind: BackendKind, options: TestDatabas
           .query(`DROP DATABASE IF EXISTS "${name}"`)
           .catch(() => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
       });
-    const url = new URL(postgresUrl);
+    const url = new URL(adminUrl);
     url.pathname = `/${name}`;
     try {
-      db = await openDatabase({ url: url.toString(), poolSize: options.poolSize ?? 5 }, { onQuery: counter.record });
+      db = await openDatabase(
+        { url: url.toString(), poolSize: options.poolSize ?? 5, poolTimeoutMs: options.poolTimeoutMs },
+        { onQuery: counter.record },
+      );
     } catch (error) {
       await dropDatabase();
       throw error;

@@ -46,11 +46,18 @@ export async function startTestGateway(
     env?: Record<string, string>;
     /** pg pool size on postgres (default 5): concurrency tests need one connection per transaction in flight. */
     poolSize?: number;
+    /** postgres: see createTestDatabase. */
+    poolTimeoutMs?: number;
+    serverUrl?: string;
     /** More for buildServer, e.g. `fieldLimits` (off by default here) for tests of the limits themselves. */
     serverDeps?: Partial<Omit<ServerDeps, "db" | "logger">>;
   } = {},
 ): Promise<TestGateway> {
-  const db = await createTestDatabase(kind, { poolSize: options.poolSize });
+  const db = await createTestDatabase(kind, {
+    poolSize: options.poolSize,
+    poolTimeoutMs: options.poolTimeoutMs,
+    serverUrl: options.serverUrl,
+  });
   await seedDatabase(db.prisma, { scale: options.seedScale ?? 0.05 });
 
   const logs: Record<string, unknown>[] = [];

@@ -37,5 +37,5 @@ describe("graceful shutdown", () => {
     expect(result.errors).toBeUndefined();
     expect(result.data.products.edges).toHaveLength(5);
     await expect(gw.db.prisma.$queryRaw`SELECT 1`).rejects.toThrow(); // and the database is closed
-  });
+  }, 60_000); // it seeds its own database; on a busy 2-core machine that alone can take most of 30 s
 });

@@ -1,6 +1,6 @@
 import { type ApolloServerPlugin, HeaderMap } from "@apollo/server";
 import { ClientError } from "../errors/index.js";
-import { type LimitsContext, noteRefusal, type RequestLimits } from "../limits/request-limits.js";
+import { applyRefusal, type LimitsContext, noteRefusal, type RequestLimits } from "../limits/request-limits.js";
 import type { Limiter } from "../rate-limit/limiter.js";
 import type { BucketResult, BucketSettings } from "../rate-limit/stores.js";
 import type { CostReport } from "./cost-report.js";
@@ -83,12 +83,7 @@ export function costLimitPlugin(options: CostPluginOptions): ApolloServerPlugin<
           if (response.body.kind !== "single") return;
           const result = response.body.singleResult;
           result.extensions = { ...result.extensions, cost: limits.cost };
-          if (limits.refusal) {
-            response.http.headers.set("retry-after", String(limits.refusal.retryAfterSeconds));
-            // Nothing was answered: the request as a whole was refused, so say so in the status too.
-            // With some data, 200 keeps the partial result usable for clients that drop non-2xx bodies.
-            if (result.data == null) response.http.status = limits.refusal.status;
-          }
+          applyRefusal(limits, response.http, result);
         },
       };
     },

@@ -14,6 +14,12 @@ export interface DatabaseConfig {
   /** Connections in the pg pool. PGlite always has exactly one. */
   poolSize: number;
   /**
+   * PostgreSQL server only: longest wait for a connection, whether for a free one in a full pool or for a
+   * new one to open (0 or unset: no limit). Past it the statement fails, and the request gets 503
+   * SERVICE_UNAVAILABLE rather than waiting out its deadline on a database that is not answering.
+   */
+  poolTimeoutMs?: number;
+  /**
    * PostgreSQL server only: the server cancels any statement running longer (0 or unset: no limit). The
    * request deadline stops new work, but only this stops a statement already running.
    */
@@ -52,6 +58,7 @@ export async function openDatabase(config: DatabaseConfig, options: DatabaseOpti
     const pool = new pg.Pool({
       connectionString: config.url,
       max: config.poolSize,
+      ...(config.poolTimeoutMs ? { connectionTimeoutMillis: config.poolTimeoutMs } : {}),
       ...(config.statementTimeoutMs ? { statement_timeout: config.statementTimeoutMs } : {}),
     });
     pool.on("error", (error) => options.onConnectionError?.(error));

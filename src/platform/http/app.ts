@@ -3,6 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import type { Logger } from "../logger/index.js";
 import type { RequestTrace } from "../plugins/error-masking.js";
 import type { RedisHealth } from "../redis/index.js";
+import { clientErrorHandler, frameworkErrorHandler, registerErrorResponses } from "./error-responses.js";
 
 export type HttpAppSettings = Readonly<{
   /** Addresses whose X-Forwarded-For is believed; anyone else could forge it to dodge limits. */
@@ -22,7 +23,10 @@ const acceptableRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * The Fastify instance every route hangs on: request ids (the client's `x-request-id` when well-formed,
- * echoed back on every response) and one log line per request with the GraphQL operation and its error codes.
+ * echoed back on every response), one log line per request with the GraphQL operation and its error codes,
+ * and a GraphQL-shaped answer with a request id for every error, including those Fastify and Node would
+ * write themselves: unparsable HTTP, oversized headers, an undecodable URL, a missing Host, an unknown
+ * route or method (error-responses.ts).
  */
 export function createHttpApp(settings: HttpAppSettings, logger: Logger): FastifyInstance {
   const app = Fastify({
@@ -38,8 +42,14 @@ export function createHttpApp(settings: HttpAppSettings, logger: Logger): Fastif
       const incoming = request.headers["x-request-id"];
       return typeof incoming === "string" && acceptableRequestId.test(incoming) ? incoming : randomUUID();
     },
+    clientErrorHandler: clientErrorHandler(logger as FastifyBaseLogger),
+    frameworkErrors: frameworkErrorHandler,
+    // Requests arriving while shutting down are answered by the drain (drain.ts), not Fastify's bare 503.
+    return503OnClosing: false,
+    http: { requireHostHeader: false },
   });
   app.decorateRequest("graphqlTrace", null);
+  registerErrorResponses(app);
 
   app.addHook("onSend", async (request, reply) => {
     reply.header("x-request-id", request.id);

@@ -1,8 +1,8 @@
-import type { ApolloServer, BaseContext } from "@apollo/server";
-import { type ApolloFastifyContextFunction, fastifyApolloHandler } from "@as-integrations/fastify";
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { ErrorCode } from "../errors/index.js";
-import { internalErrorMessage } from "../errors/index.js";
+import { Readable } from "node:stream";
+import { type ApolloServer, type BaseContext, HeaderMap, type HTTPGraphQLRequest } from "@apollo/server";
+import type { ApolloFastifyContextFunction } from "@as-integrations/fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { replyWithFastifyError, sendGraphQLError } from "../http/error-responses.js";
 import { deadlineMessage } from "./deadline.js";
 import { acceptDocumentId, isUntrustedRequest, type OperationManifest } from "./persisted-operations.js";
 
@@ -29,8 +29,9 @@ const TIMED_OUT = Symbol("timed out");
 /**
  * The GraphQL endpoint: Apollo's Fastify handler inside a route of our own, which adds what the stock
  * `fastifyApollo` plugin cannot: a body-size limit, an execution deadline, the trusted-documents check
- * (before Apollo parses anything), and GraphQL-shaped bodies for errors Fastify raises itself (bad JSON,
- * body too large), instead of Fastify's own JSON shape.
+ * (before Apollo parses anything), and GraphQL-shaped bodies with a request id for errors Fastify raises
+ * itself (bad JSON, body too large) and for the ones Apollo answers before any plugin runs (CSRF
+ * prevention, batched arrays, an unacceptable `Accept`).
  */
 export async function registerGraphQLRoute<Context extends BaseContext>(
   app: FastifyInstance,
@@ -38,35 +39,37 @@ export async function registerGraphQLRoute<Context extends BaseContext>(
   options: GraphQLRouteOptions<Context>,
 ): Promise<void> {
   app.decorateRequest("graphqlDeadline", 0);
-  const handle = fastifyApolloHandler(apollo, { context: options.context }) as unknown as (
-    this: FastifyInstance,
-    request: FastifyRequest,
-    reply: FastifyReply,
-  ) => Promise<unknown>;
+  const handle = async (request: FastifyRequest, reply: FastifyReply) => {
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: toGraphQLRequest(request),
+      context: () => options.context(request, reply),
+    });
+    for (const [name, value] of response.headers) reply.header(name, value);
+    reply.code(response.status ?? 200);
+    if (response.body.kind === "chunked") return reply.send(Readable.from(response.body.asyncIterator));
+    // Apollo answers some refusals itself, before any plugin could add the request id.
+    return response.status !== undefined && response.status >= 400
+      ? withRequestId(response.body.string, request.id)
+      : response.body.string;
+  };
 
   await app.register(async (scope) => {
-    scope.setErrorHandler((error: FastifyError, request, reply) => {
-      const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
-      if (status >= 500) request.log.error({ err: error }, "unexpected error in the GraphQL route");
-      const [code, message]: [ErrorCode, string] =
-        status === 413
-          ? ["PAYLOAD_TOO_LARGE", "The request body is larger than this server accepts."]
-          : status < 500
-            ? ["BAD_REQUEST", error.message]
-            : ["INTERNAL_SERVER_ERROR", internalErrorMessage];
-      return sendError(request, reply, status, code, message);
-    });
+    scope.setErrorHandler(replyWithFastifyError);
 
     scope.route({
       method: ["GET", "POST", "OPTIONS"],
       url: options.path ?? "/graphql",
+      // HEAD would reach Apollo, which answers 405: leave it to the not-found handler's 405 with `Allow`.
+      exposeHeadRoute: false,
       bodyLimit: options.bodyLimitBytes,
       async handler(request, reply) {
+        // Not a CORS preflight (the CORS plugin answers those before routing): say what the endpoint takes.
+        if (request.method === "OPTIONS") return reply.code(204).header("allow", "GET, POST, OPTIONS").send();
         const payload = request.method === "GET" ? request.query : request.body;
         acceptDocumentId(payload, request.method);
         if (options.trustedOperations) {
           if (isUntrustedRequest(options.trustedOperations, payload)) {
-            return sendError(
+            return sendGraphQLError(
               request,
               reply,
               400,
@@ -81,9 +84,11 @@ export async function registerGraphQLRoute<Context extends BaseContext>(
           timer = setTimeout(resolve, options.deadlineMs, TIMED_OUT);
           timer.unref(); // never what keeps a stopping process alive
         });
-        const work = handle.call(this, request, reply);
+        const work = handle(request, reply);
         try {
           const outcome = await Promise.race([work, deadline]);
+          // Already answered meanwhile (a shutdown's drain deadline): nothing more to send.
+          if (reply.sent) return reply;
           if (outcome !== TIMED_OUT) return outcome;
         } finally {
           clearTimeout(timer);
@@ -93,15 +98,35 @@ export async function registerGraphQLRoute<Context extends BaseContext>(
         work.catch((error: unknown) => request.log.warn({ err: error }, "request failed after its deadline"));
         request.log.warn({ deadlineMs: options.deadlineMs }, "GraphQL request passed its deadline");
         request.graphqlTrace?.errorCodes.push("TIMEOUT");
-        return sendError(request, reply, 503, "TIMEOUT", deadlineMessage);
+        return sendGraphQLError(request, reply, 503, "TIMEOUT", deadlineMessage);
       },
     });
   });
 }
 
-function sendError(request: FastifyRequest, reply: FastifyReply, status: number, code: ErrorCode, message: string) {
-  return reply
-    .code(status)
-    .type("application/json; charset=utf-8")
-    .send(JSON.stringify({ errors: [{ message, extensions: { code, requestId: request.id } }] }));
+/** Apollo's view of the request. The query string is read without a base host: HTTP/1.0 has none. */
+function toGraphQLRequest(request: FastifyRequest): HTTPGraphQLRequest {
+  const headers = new HeaderMap();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+  }
+  const queryStart = request.url.indexOf("?");
+  return {
+    method: request.method.toUpperCase(),
+    headers,
+    search: queryStart === -1 ? "" : request.url.slice(queryStart),
+    body: request.body,
+  };
+}
+
+/** Adds the request id to each error of an error body Apollo wrote; anything else is left as it is. */
+function withRequestId(body: string, requestId: string): string {
+  try {
+    const parsed = JSON.parse(body) as { errors?: { extensions?: Record<string, unknown> }[] };
+    if (!Array.isArray(parsed.errors)) return body;
+    for (const error of parsed.errors) error.extensions = { ...error.extensions, requestId };
+    return JSON.stringify(parsed);
+  } catch {
+    return body;
+  }
 }

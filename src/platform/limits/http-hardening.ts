@@ -43,5 +43,8 @@ export async function registerHttpHardening(app: FastifyInstance, settings: Http
     allowedHeaders,
     exposedHeaders,
     maxAge: 600,
+    // A plain OPTIONS (no Origin or no Access-Control-Request-Method) gets the usual 204 rather than
+    // the plugin's text/plain 400: it is not an error, and every error body here is GraphQL-shaped.
+    strictPreflight: false,
   });
 }

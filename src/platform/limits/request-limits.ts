@@ -1,3 +1,5 @@
+import type { HTTPGraphQLHead } from "@apollo/server";
+import type { FormattedExecutionResult } from "graphql";
 import type { CostReport } from "../cost/cost-report.js";
 import type { Caller } from "../rate-limit/caller.js";
 
@@ -23,4 +25,21 @@ export type LimitsContext = { limits: RequestLimits };
 export function noteRefusal(limits: RequestLimits, status: 429 | 503, retryAfterSeconds: number) {
   const current = limits.refusal;
   if (!current || retryAfterSeconds > current.retryAfterSeconds) limits.refusal = { status, retryAfterSeconds };
+}
+
+/**
+ * Puts a noted refusal on the response: always its Retry-After; its status (429 or 503) when nothing was
+ * answered, i.e. no data, or every root field null with an error of its own (a refused nullable field).
+ * With some data, 200 keeps the partial result usable for clients that drop non-2xx bodies.
+ */
+export function applyRefusal(limits: RequestLimits, http: HTTPGraphQLHead, result: FormattedExecutionResult) {
+  if (!limits.refusal) return;
+  http.headers.set("retry-after", String(limits.refusal.retryAfterSeconds));
+  if (answeredNothing(result)) http.status = limits.refusal.status;
+}
+
+function answeredNothing(result: FormattedExecutionResult): boolean {
+  if (result.data == null) return true;
+  const failed = new Set((result.errors ?? []).map((error) => error.path?.[0]));
+  return Object.entries(result.data).every(([key, value]) => value === null && failed.has(key));
 }
