@@ -41,6 +41,31 @@ describe("operation cost", () => {
     expect(cost(query, { n: "ten", m: 1 })).toBe(1 + 20 * (1 + (1 + 1)));
   });
 
+  it("uses a variable's default when the variable is omitted, as execution does", () => {
+    const query = `query($n: Int = 100) {
+      products(first: $n) { edges { node { reviews(first: $n) { totalCount } } } }
+    }`;
+    // Runs with pages of 100: priced like sending { n: 100 }, not like the default page size.
+    expect(cost(query, {})).toBe(1 + 100 * (1 + (1 + 1)));
+    expect(cost(query)).toBe(cost(query, { n: 100 }));
+    // An explicit value wins over the default; an explicit null means no page size (the default 20).
+    expect(cost(query, { n: 5 })).toBe(1 + 5 * (1 + (1 + 1)));
+    expect(cost(query, { n: null })).toBe(1 + 20 * (1 + (1 + 1)));
+  });
+
+  it("uses defaults for `last`, in nested connections, and under fragments and directives", () => {
+    const query = `query($outer: Int = 50, $inner: Int = 10, $withAuthor: Boolean = true) {
+      products(last: $outer) { ...Page }
+    }
+    fragment Page on ProductConnection {
+      edges { node { reviews(last: $inner) { edges { node { rating author @include(if: $withAuthor) { name } } } } } }
+    }`;
+    expect(cost(query, {})).toBe(1 + 50 * (1 + (1 + 10 * (1 + 1))));
+    expect(cost(query, { withAuthor: false })).toBe(1 + 50 * (1 + (1 + 10 * 1)));
+    // A variable that does not coerce still gets the others' defaults (execution will refuse it).
+    expect(cost(query, { outer: "many" })).toBe(1 + 20 * (1 + (1 + 10 * (1 + 1))));
+  });
+
   it("charges totalCount (a COUNT of its own) once per page, and pageInfo and cursors nothing", () => {
     expect(cost("{ products(first: 50) { totalCount pageInfo { hasNextPage endCursor } } }")).toBe(1 + 1);
     expect(cost("{ products(first: 50) { edges { cursor } } }")).toBe(1);

@@ -4,7 +4,8 @@
 //   scalar, enum, __typename, introspection        0
 //   totalCount of a connection                     1                      (a COUNT statement of its own)
 //   connection field (has first/last and edges)    1 + n × cost(edges) + cost(pageInfo, totalCount)
-//                                                  n = first ?? last ?? 20, at most 100
+//                                                  n = first ?? last ?? 20, at most 100; an omitted
+//                                                  variable counts at its default, as it will run
 //   edges, pageInfo (connection plumbing)          0 + their fields
 //   any other object, or list of objects           1 + its fields
 //
@@ -32,6 +33,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from "graphql";
+import { operationVariables } from "../limits/variables.js";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../pagination/index.js";
 
 /** Added for each root field of a mutation: writes cost more than reads whatever they return. */
@@ -58,7 +60,9 @@ export function operationCost(
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   }
-  const walk: Walk = { schema, fragments, variables: variables ?? {}, fragmentCosts: new Map() };
+  // With defaults filled in: an omitted `$n: Int = 100` pages by 100 when it runs, so it is priced so.
+  const values = operationVariables(schema, operation, variables);
+  const walk: Walk = { schema, fragments, variables: values, fragmentCosts: new Map() };
   const root =
     operation.operation === "mutation"
       ? schema.getMutationType()
