@@ -24,6 +24,7 @@ import {
   queryParseOptions,
   registerGraphQLRoute,
   registerHttpHardening,
+  textInputGuardPlugin,
 } from "./platform/limits/index.js";
 import { createLogger, type Logger } from "./platform/logger/index.js";
 import { createMailer, logTransport, type MailTransport, smtpTransport } from "./platform/mail/index.js";
@@ -209,6 +210,8 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
       errorReportingPlugin(),
+      // Not part of the protection stack: text the database cannot store is the client's error, always.
+      textInputGuardPlugin(),
       ...(protect
         ? [
             costLimitPlugin({
@@ -250,6 +253,7 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
     bodyLimitBytes: config.http.bodyLimitBytes,
     deadlineMs: protect ? config.http.requestTimeoutMs : 2_147_483_647,
     trustedOperations: persisted.mode === "trusted" ? manifests.manifest : null,
+    persistedQueries: persisted.mode !== "off",
     context: async (request, reply) => {
       const viewer = await authenticate(request);
       const trace: RequestTrace = { operationName: null, errorCodes: [] };

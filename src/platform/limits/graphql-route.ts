@@ -4,7 +4,12 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { ErrorCode } from "../errors/index.js";
 import { internalErrorMessage } from "../errors/index.js";
 import { deadlineMessage } from "./deadline.js";
-import { acceptDocumentId, isUntrustedRequest, type OperationManifest } from "./persisted-operations.js";
+import {
+  acceptDocumentId,
+  isUntrustedRequest,
+  type OperationManifest,
+  persistedQueryMistake,
+} from "./persisted-operations.js";
 
 export type GraphQLRouteOptions<Context extends BaseContext> = Readonly<{
   path?: string;
@@ -15,6 +20,8 @@ export type GraphQLRouteOptions<Context extends BaseContext> = Readonly<{
   deadlineMs: number;
   /** Trusted-documents mode: only these operations are accepted. Null: any. */
   trustedOperations: OperationManifest | null;
+  /** Persisted queries are on (auto or trusted): mistakes in the APQ extension are answered here. */
+  persistedQueries: boolean;
 }>;
 
 declare module "fastify" {
@@ -75,6 +82,10 @@ export async function registerGraphQLRoute<Context extends BaseContext>(
             );
           }
         }
+        const mistake = options.persistedQueries ? persistedQueryMistake(payload) : null;
+        if (mistake) {
+          return sendError(request, reply, 400, mistake.code, mistake.message, { field: mistake.field });
+        }
         request.graphqlDeadline = Date.now() + options.deadlineMs;
         let timer: NodeJS.Timeout | undefined;
         const deadline = new Promise<typeof TIMED_OUT>((resolve) => {
@@ -99,9 +110,16 @@ export async function registerGraphQLRoute<Context extends BaseContext>(
   });
 }
 
-function sendError(request: FastifyRequest, reply: FastifyReply, status: number, code: ErrorCode, message: string) {
+function sendError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  code: ErrorCode,
+  message: string,
+  extensions: { field?: string } = {},
+) {
   return reply
     .code(status)
     .type("application/json; charset=utf-8")
-    .send(JSON.stringify({ errors: [{ message, extensions: { code, requestId: request.id } }] }));
+    .send(JSON.stringify({ errors: [{ message, extensions: { code, ...extensions, requestId: request.id } }] }));
 }
