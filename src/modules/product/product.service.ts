@@ -11,6 +11,7 @@ import {
   type SortOrder,
   toConnection,
 } from "../../platform/pagination/index.js";
+import { fullTextSearch } from "../../platform/search/index.js";
 import {
   reject,
   settle,
@@ -54,7 +55,7 @@ export async function listProducts(
   if (minPriceCents != null && maxPriceCents != null && minPriceCents > maxPriceCents) {
     throw badUserInput("`filter.minPriceCents` is above `filter.maxPriceCents`.", "filter.minPriceCents");
   }
-  const search = filter.search?.trim();
+  const search = fullTextSearch(filter.search, "filter.search");
   const query = {
     // Row-level rule: whatever was asked, non-admins only ever query active products (the shield
     // rule turns the request away first; this keeps counts and cursors right even if it did not).
@@ -62,7 +63,7 @@ export async function listProducts(
     categoryId: filter.categoryId != null ? parseId(filter.categoryId, "filter.categoryId") : undefined,
     minPriceCents: minPriceCents ?? undefined,
     maxPriceCents: maxPriceCents ?? undefined,
-    search: search ? search : undefined,
+    search,
   };
   const page = pageRequest(args, sortOrders[args.sort ?? ProductSort.NEWEST]);
   const products = productRepository(ctx.prisma);
