@@ -16,7 +16,7 @@ const productSearch = `query Search($q: String) {
 }`;
 const userSearch = `query Users($q: String) { users(first: 5, filter: { search: $q }) { edges { node { username } } } }`;
 const costOf = (response: GraphQLResponse) =>
-  (response.extensions?.cost as { requestedQueryCost: number }).requestedQueryCost;
+  (response.extensions?.cost as { requestedQueryCost: number } | undefined)?.requestedQueryCost;
 const words = (n: number) => Array.from({ length: n }, (_, i) => `w${i}`).join(" or ");
 
 for (const backend of backends) {
