@@ -254,6 +254,7 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
     deadlineMs: protect ? config.http.requestTimeoutMs : 2_147_483_647,
     trustedOperations: persisted.mode === "trusted" ? manifests.manifest : null,
     persistedQueries: persisted.mode !== "off",
+    cancellable: protect ? db.cancellable : undefined,
     context: async (request, reply) => {
       const viewer = await authenticate(request);
       const trace: RequestTrace = { operationName: null, errorCodes: [] };

@@ -20,6 +20,11 @@ export type GraphQLRouteOptions<Context extends BaseContext> = Readonly<{
   deadlineMs: number;
   /** Trusted-documents mode: only these operations are accepted. Null: any. */
   trustedOperations: OperationManifest | null;
+  /**
+   * Runs each request so that, past its deadline, the database statements it still has running are
+   * cancelled (Database#cancellable). Without it they run on until they end or time out.
+   */
+  cancellable?: <T>(work: () => Promise<T>) => { result: Promise<T>; cancel(): Promise<number> };
   /** Persisted queries are on (auto or trusted): mistakes in the APQ extension are answered here. */
   persistedQueries: boolean;
 }>;
@@ -92,7 +97,9 @@ export async function registerGraphQLRoute<Context extends BaseContext>(
           timer = setTimeout(resolve, options.deadlineMs, TIMED_OUT);
           timer.unref(); // never what keeps a stopping process alive
         });
-        const work = handle.call(this, request, reply);
+        const run = () => handle.call(this, request, reply);
+        const scoped = options.cancellable ? options.cancellable(run) : { result: run(), cancel: async () => 0 };
+        const work = scoped.result;
         try {
           const outcome = await Promise.race([work, deadline]);
           if (outcome !== TIMED_OUT) return outcome;
@@ -100,8 +107,16 @@ export async function registerGraphQLRoute<Context extends BaseContext>(
           clearTimeout(timer);
         }
         // The operation goes on in the background until its next resolver, which fails (deadline guard);
-        // whatever it produces is dropped.
+        // whatever it produces is dropped. Its statements still running in the database are cancelled:
+        // nobody will read their rows, and under a flood of slow queries they are what holds the server.
         work.catch((error: unknown) => request.log.warn({ err: error }, "request failed after its deadline"));
+        scoped.cancel().then(
+          (connections) => {
+            if (connections > 0)
+              request.log.warn({ connections }, "cancelled the statements of a request past its deadline");
+          },
+          (error: unknown) => request.log.error({ err: error }, "could not cancel the statements of a request"),
+        );
         request.log.warn({ deadlineMs: options.deadlineMs }, "GraphQL request passed its deadline");
         request.graphqlTrace?.errorCodes.push("TIMEOUT");
         return sendError(request, reply, 503, "TIMEOUT", deadlineMessage);
