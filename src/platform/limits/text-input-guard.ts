@@ -24,6 +24,8 @@ export function unacceptableText(value: string): string | null {
   return null;
 }
 
+const MAX_REPORTED_DEPTH = 16;
+
 type Found = { field: string; argumentPath: string; reason: string };
 
 /**
@@ -119,17 +121,28 @@ function inValue(
       }
       return null;
     case Kind.VARIABLE: {
-      // Iterative: variables are client JSON, and deep nesting must not overflow the stack.
-      const stack: [unknown, string[]][] = [[variables[node.name.value], path]];
+      // Iterative, with paths as parent links built only on a hit: variables are client JSON, and deep
+      // nesting must neither overflow the stack nor cost quadratic time.
+      type Step = { key: string; parent: Step | null } | null;
+      const pathOf = (step: Step): string[] => {
+        const keys: string[] = [];
+        for (let at = step; at; at = at.parent) keys.push(at.key);
+        keys.reverse();
+        // Named in full up to any depth a real input has; a nesting attack does not get echoed back.
+        return keys.length > MAX_REPORTED_DEPTH
+          ? [...path, ...keys.slice(0, MAX_REPORTED_DEPTH), "…"]
+          : [...path, ...keys];
+      };
+      const stack: [unknown, Step][] = [[variables[node.name.value], null]];
       while (stack.length > 0) {
-        const [value, at] = stack.pop() as [unknown, string[]];
+        const [value, step] = stack.pop() as [unknown, Step];
         if (typeof value === "string") {
           const reason = unacceptableText(value);
-          if (reason) return found(at, reason);
+          if (reason) return found(pathOf(step), reason);
         } else if (Array.isArray(value)) {
-          for (let i = value.length - 1; i >= 0; i--) stack.push([value[i], [...at, String(i)]]);
+          for (let i = value.length - 1; i >= 0; i--) stack.push([value[i], { key: String(i), parent: step }]);
         } else if (value !== null && typeof value === "object") {
-          for (const [key, item] of Object.entries(value).reverse()) stack.push([item, [...at, key]]);
+          for (const [key, item] of Object.entries(value).reverse()) stack.push([item, { key, parent: step }]);
         }
       }
       return null;
