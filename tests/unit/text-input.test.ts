@@ -36,7 +36,7 @@ describe("text the database cannot store", () => {
     for (let i = 0; i < 100_000; i++) deep = [deep];
     expect(find("query($v: [String]) { products(first: 1) { totalCount } } ", { v: deep })).toBeNull();
     expect(find("query($v: String) { product(slug: $v) { name } }", { v: deep })?.argumentPath).toBe(
-      ["slug", ...Array(100_000).fill("0")].join("."),
+      ["slug", ...Array(16).fill("0"), "…"].join("."),
     );
   });
 });
