@@ -36,6 +36,7 @@ import {
   queryParseOptions,
   registerGraphQLRoute,
   registerHttpHardening,
+  textInputGuardPlugin,
 } from "./platform/limits/index.js";
 import { ChangeNotices } from "./platform/loaders/index.js";
 import type { Logger } from "./platform/logger/index.js";
@@ -125,6 +126,8 @@ export async function registerRequestPipeline(
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
       errorReportingPlugin(),
+      // 5. Not part of the protection stages: text the database cannot store is the client's error, always.
+      textInputGuardPlugin(),
       // 6. Cost and budget
       ...(protection?.plugins ?? []),
     ],
@@ -136,6 +139,9 @@ export async function registerRequestPipeline(
     bodyLimitBytes: config.http.bodyLimitBytes,
     deadlineMs: protection ? config.http.requestTimeoutMs : 2_147_483_647,
     trustedOperations: persisted.mode === "trusted" ? services.manifest : null,
+    persistedQueries: persisted.mode !== "off",
+    // Past the deadline, the request's statements still running in PostgreSQL are cancelled.
+    cancellable: protection ? services.db.cancellable : undefined,
     context: async (request, reply): Promise<RequestContext> => {
       const viewer = await authenticate(request, services.tokens);
       const trace: RequestTrace = { operationName: null, errorCodes: [] };

@@ -90,6 +90,25 @@ for (const store of stores) {
       expect(costOf(response).throttleStatus.currentlyAvailable).toBe(600);
     });
 
+    it("prices omitted variables at their defaults, so a default page size cannot slip past the maximum", async () => {
+      const query = `query Defaults($n: Int = 100) {
+        products(first: $n) { edges { node { reviews(last: $n) { edges { node { rating } } } } } }
+      }`;
+      const expected = 1 + 100 * (1 + (1 + 100 * 1)); // what it would run: pages of 100 inside pages of 100
+      gw.db.statements.reset();
+      const omitted = await gw.graphql(query, { remoteAddress: newClient() });
+      expect(gw.db.statements.count).toBe(0);
+      expect(omitted.status).toBe(400);
+      expect(omitted.errors?.[0]?.extensions.code).toBe("QUERY_TOO_COMPLEX");
+      expect(costOf(omitted).requestedQueryCost).toBe(expected);
+      const sent = await gw.graphql(query, { variables: { n: 100 }, remoteAddress: newClient() });
+      expect(costOf(sent).requestedQueryCost).toBe(expected);
+      // Small pages by default stay cheap and run.
+      const small = await gw.graphql(query.replace("= 100", "= 3"), { remoteAddress: newClient() });
+      expect(small.errors).toBeUndefined();
+      expect(costOf(small).requestedQueryCost).toBe(1 + 3 * (1 + (1 + 3 * 1)));
+    });
+
     it("refuses with 429, RATE_LIMITED and Retry-After once the budget is spent, before any SQL", async () => {
       const client = newClient();
       const first = await gw.graphql(nested, { remoteAddress: client });

@@ -71,9 +71,34 @@ describe("automatic persisted queries (in-process cache)", () => {
     expect((await post(gw, { documentId: `sha256:${hash}` })).errors).toBeUndefined();
   });
 
-  it("refuses a registration whose hash does not match the document", async () => {
+  it("refuses a registration whose hash does not match the document, as the client's error naming the hash", async () => {
     const response = await post(gw, apq(sha256Hex("something else"), unpublished));
     expect(response.status).toBe(400);
+    expect(response.errors?.[0]?.extensions).toMatchObject({
+      code: "BAD_USER_INPUT",
+      field: "extensions.persistedQuery.sha256Hash",
+    });
+  });
+
+  it("answers an unknown persisted-query version with PERSISTED_QUERY_NOT_SUPPORTED, by POST and GET", async () => {
+    const hash = sha256Hex(published);
+    for (const version of [2, "1", null]) {
+      const response = await post(gw, { extensions: { persistedQuery: { version, sha256Hash: hash } } });
+      expect(response.status).toBe(400);
+      expect(response.errors?.[0]?.extensions).toMatchObject({
+        code: "PERSISTED_QUERY_NOT_SUPPORTED",
+        field: "extensions.persistedQuery.version",
+      });
+    }
+    const extensions = encodeURIComponent(JSON.stringify({ persistedQuery: { version: 3, sha256Hash: hash } }));
+    const byGet = await gw.gateway.app.inject({
+      method: "GET",
+      url: `/graphql?extensions=${extensions}`,
+      headers: { "apollo-require-preflight": "true" },
+    });
+    expect(byGet.statusCode).toBe(400);
+    expect(byGet.json().errors[0].extensions).toMatchObject({ code: "PERSISTED_QUERY_NOT_SUPPORTED" });
+    expect(byGet.json().errors[0].extensions.requestId).toEqual(expect.any(String));
   });
 });
 

@@ -1,6 +1,7 @@
 import { type GraphQLSchema, getOperationAST, parse } from "graphql";
 import { beforeAll, describe, expect, it } from "vitest";
 import { operationCost } from "../../src/platform/cost/index.js";
+import { SEARCH_MAX_TERMS, SEARCH_TERM_COST } from "../../src/platform/search/index.js";
 import { buildTypeSchema } from "../../src/schema.js";
 
 let schema: GraphQLSchema;
@@ -39,6 +40,49 @@ describe("operation cost", () => {
     // Above the maximum counts as the maximum (execution refuses it anyway); nonsense as the default.
     expect(cost(query, { n: 1000, m: 1 })).toBe(1 + 100 * (1 + (1 + 1)));
     expect(cost(query, { n: "ten", m: 1 })).toBe(1 + 20 * (1 + (1 + 1)));
+  });
+
+  it("uses a variable's default when the variable is omitted, as execution does", () => {
+    const query = `query($n: Int = 100) {
+      products(first: $n) { edges { node { reviews(first: $n) { totalCount } } } }
+    }`;
+    // Runs with pages of 100: priced like sending { n: 100 }, not like the default page size.
+    expect(cost(query, {})).toBe(1 + 100 * (1 + (1 + 1)));
+    expect(cost(query)).toBe(cost(query, { n: 100 }));
+    // An explicit value wins over the default; an explicit null means no page size (the default 20).
+    expect(cost(query, { n: 5 })).toBe(1 + 5 * (1 + (1 + 1)));
+    expect(cost(query, { n: null })).toBe(1 + 20 * (1 + (1 + 1)));
+  });
+
+  it("uses defaults for `last`, in nested connections, and under fragments and directives", () => {
+    const query = `query($outer: Int = 50, $inner: Int = 10, $withAuthor: Boolean = true) {
+      products(last: $outer) { ...Page }
+    }
+    fragment Page on ProductConnection {
+      edges { node { reviews(last: $inner) { edges { node { rating author @include(if: $withAuthor) { name } } } } } }
+    }`;
+    expect(cost(query, {})).toBe(1 + 50 * (1 + (1 + 10 * (1 + 1))));
+    expect(cost(query, { withAuthor: false })).toBe(1 + 50 * (1 + (1 + 10 * 1)));
+    // A variable that does not coerce still gets the others' defaults (execution will refuse it).
+    expect(cost(query, { outer: "many" })).toBe(1 + 20 * (1 + (1 + 10 * (1 + 1))));
+  });
+
+  it("prices full-text search per term, capped at the term limit, and substring search per search", () => {
+    const page = (filter: string) => `{ products(first: 10, filter: ${filter}) { edges { node { name } } } }`;
+    const plain = 1 + 10;
+    expect(cost(page("{}"))).toBe(plain);
+    expect(cost(page('{ search: "   " }'))).toBe(plain); // blank: no search runs
+    expect(cost(page('{ search: "wireless" }'))).toBe(plain + SEARCH_TERM_COST);
+    // `or` and `-` are operators, quotes group: three terms.
+    expect(cost(page('{ search: "\\"noise cancelling\\" or -wired" }'))).toBe(plain + 3 * SEARCH_TERM_COST);
+    // From variables too; past the limit (refused when it runs) it counts as the limit.
+    const byVariable = "query($q: String) { products(first: 10, filter: { search: $q }) { edges { node { name } } } }";
+    expect(cost(byVariable, { q: "a b" })).toBe(plain + 2 * SEARCH_TERM_COST);
+    const flood = Array.from({ length: 5000 }, (_, i) => `t${i}`).join(" or ");
+    expect(cost(byVariable, { q: flood })).toBe(plain + SEARCH_MAX_TERMS * SEARCH_TERM_COST);
+    expect(cost('{ users(first: 10, filter: { search: "ali" }) { edges { node { name } } } }')).toBe(
+      1 + 10 + SEARCH_TERM_COST,
+    );
   });
 
   it("charges totalCount (a COUNT of its own) once per page, and pageInfo and cursors nothing", () => {

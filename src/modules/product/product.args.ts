@@ -1,6 +1,7 @@
 import { ArgsType, Field, ID, InputType, Int, registerEnumType } from "type-graphql";
 import { ProductStatus } from "../../generated/prisma/client.js";
 import { ConnectionArgs } from "../../platform/pagination/index.js";
+import { SEARCH_MAX_LENGTH, SEARCH_MAX_TERMS, SearchCost } from "../../platform/search/index.js";
 
 export enum ProductSort {
   NEWEST = "NEWEST",
@@ -40,8 +41,10 @@ export class ProductFilter {
   @Field(() => String, {
     nullable: true,
     description:
-      'Full-text search over name and description, web-search syntax: `wireless headphones -cable`, `"exact phrase"`, `a or b`.',
+      'Full-text search over name and description, web-search syntax: `wireless headphones -cable`, `"exact phrase"`, `a or b`. ' +
+      `At most ${SEARCH_MAX_LENGTH} characters and ${SEARCH_MAX_TERMS} words.`,
   })
+  @SearchCost("fullText")
   search?: string | null;
 }
 

@@ -11,6 +11,7 @@ import {
   type SortOrder,
   toConnection,
 } from "../../platform/pagination/index.js";
+import { fullTextSearch } from "../../platform/search/index.js";
 import { failWith, reject, settle, UserErrorCode, validateId, validateInput } from "../../platform/validation/index.js";
 import { type ProductFilter, ProductSort } from "./product.args.js";
 import type { CreateProductInput, UpdateProductInput } from "./product.input.js";
@@ -47,7 +48,7 @@ export async function listProducts(
   if (minPriceCents != null && maxPriceCents != null && minPriceCents > maxPriceCents) {
     throw badUserInput("`filter.minPriceCents` is above `filter.maxPriceCents`.", "filter.minPriceCents");
   }
-  const search = filter.search?.trim();
+  const search = fullTextSearch(filter.search, "filter.search");
   const query = {
     // Row-level rule: whatever was asked, non-admins only ever query active products (the shield
     // rule turns the request away first; this keeps counts and cursors right even if it did not).
@@ -55,7 +56,7 @@ export async function listProducts(
     categoryId: filter.categoryId != null ? parseId(filter.categoryId, "filter.categoryId") : undefined,
     minPriceCents: minPriceCents ?? undefined,
     maxPriceCents: maxPriceCents ?? undefined,
-    search: search ? search : undefined,
+    search,
   };
   const page = pageRequest(args, sortOrders[args.sort ?? ProductSort.NEWEST]);
   const products = productRepository(ctx.prisma);

@@ -1,6 +1,7 @@
 import { ArgsType, Field, ID, InputType } from "type-graphql";
 import { Role } from "../../generated/prisma/client.js";
 import { ConnectionArgs } from "../../platform/pagination/index.js";
+import { SearchCost, SUBSTRING_SEARCH_MAX_LENGTH } from "../../platform/search/index.js";
 
 @ArgsType()
 export class UserLookupArgs {
@@ -16,7 +17,11 @@ export class UserFilter {
   @Field(() => Role, { nullable: true, description: "Only accounts with this role." })
   role?: Role | null;
 
-  @Field(() => String, { nullable: true, description: "Case-insensitive match anywhere in e-mail, username or name." })
+  @Field(() => String, {
+    nullable: true,
+    description: `Case-insensitive match anywhere in e-mail, username or name. At most ${SUBSTRING_SEARCH_MAX_LENGTH} characters.`,
+  })
+  @SearchCost("substring")
   search?: string | null;
 
   @Field(() => Boolean, { nullable: true, description: "Include soft-deleted accounts (default false)." })

@@ -7,6 +7,7 @@ import {
   type SortOrder,
   toConnection,
 } from "../../platform/pagination/index.js";
+import { substringSearch } from "../../platform/search/index.js";
 import type { UserFilter } from "./user.args.js";
 import { userRepository } from "./user.repository.js";
 
@@ -26,7 +27,7 @@ export async function findUser(ctx: RequestContext, lookup: { id?: string | null
 
 export async function listUsers(ctx: RequestContext, args: ConnectionArguments & { filter?: UserFilter | null }) {
   const filter = args.filter ?? {};
-  const search = filter.search?.trim();
+  const search = substringSearch(filter.search, "filter.search");
   const where: Prisma.UserWhereInput = {
     ...(filter.includeDeleted ? {} : { deletedAt: null }),
     ...(filter.role ? { role: filter.role } : {}),

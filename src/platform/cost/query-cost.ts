@@ -4,9 +4,12 @@
 //   scalar, enum, __typename, introspection        0
 //   totalCount of a connection                     1                      (a COUNT statement of its own)
 //   connection field (has first/last and edges)    1 + n × cost(edges) + cost(pageInfo, totalCount)
-//                                                  n = first ?? last ?? 20, at most 100
+//                                                  n = first ?? last ?? 20, at most 100; an omitted
+//                                                  variable counts at its default, as it will run
 //   edges, pageInfo (connection plumbing)          0 + their fields
 //   any other object, or list of objects           1 + its fields
+//   a search argument (marked with SearchCost)     + 5 per full-text term (at most 10 terms), + 5 per
+//                                                  substring search, added to the field it filters
 //
 // So a page of n nodes costs n times one node: nested connections multiply, as in GitHub's and
 // Shopify's models. A plain list (a category's children, an order's items) is bounded and read in one
@@ -18,6 +21,7 @@ import {
   type FragmentDefinitionNode,
   type GraphQLField,
   GraphQLIncludeDirective,
+  type GraphQLInputType,
   type GraphQLNamedType,
   type GraphQLObjectType,
   type GraphQLSchema,
@@ -26,13 +30,16 @@ import {
   getDirectiveValues,
   getNamedType,
   isAbstractType,
+  isInputObjectType,
   isLeafType,
   isObjectType,
   Kind,
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from "graphql";
+import { operationVariables } from "../limits/variables.js";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../pagination/index.js";
+import { type SearchCostKind, searchCost } from "../search/index.js";
 
 /** Added for each root field of a mutation: writes cost more than reads whatever they return. */
 export const MUTATION_FIELD_COST = 10;
@@ -58,7 +65,9 @@ export function operationCost(
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   }
-  const walk: Walk = { schema, fragments, variables: variables ?? {}, fragmentCosts: new Map() };
+  // With defaults filled in: an omitted `$n: Int = 100` pages by 100 when it runs, so it is priced so.
+  const values = operationVariables(schema, operation, variables);
+  const walk: Walk = { schema, fragments, variables: values, fragmentCosts: new Map() };
   const root =
     operation.operation === "mutation"
       ? schema.getMutationType()
@@ -113,8 +122,51 @@ function fieldCost(walk: Walk, parent: Parent, node: FieldNode): number {
     selectionCost(walk, { type, pageSize }, node.selectionSet as SelectionSetNode);
   if (inConnection && name === "edges") return (parent.pageSize ?? 0) * children(null);
   if (inConnection && name === "pageInfo") return children(null);
-  if (isConnection(field)) return 1 + children(pageSize(walk, field, node));
-  return 1 + children(null);
+  const search = searchArgumentsCost(walk, field, node);
+  if (isConnection(field)) return 1 + search + children(pageSize(walk, field, node));
+  return 1 + search + children(null);
+}
+
+/** Where search arguments sit under a field's arguments, e.g. `filter.search`; computed once per field. */
+const searchPaths = new WeakMap<GraphQLField<unknown, unknown>, { path: string[]; kind: SearchCostKind }[]>();
+
+function searchPathsOf(field: GraphQLField<unknown, unknown>) {
+  let paths = searchPaths.get(field);
+  if (paths === undefined) {
+    paths = [];
+    const visit = (type: GraphQLInputType, extensions: Record<string, unknown>, path: string[]) => {
+      const kind = extensions.searchCost;
+      if (kind === "fullText" || kind === "substring") paths?.push({ path, kind });
+      const named = getNamedType(type);
+      if (isInputObjectType(named) && path.length < 4) {
+        for (const inner of Object.values(named.getFields()))
+          visit(inner.type, inner.extensions, [...path, inner.name]);
+      }
+    };
+    for (const arg of field.args) visit(arg.type, arg.extensions, [arg.name]);
+    searchPaths.set(field, paths);
+  }
+  return paths;
+}
+
+/** What the field's search arguments add (platform/search): the search runs once per field. */
+function searchArgumentsCost(walk: Walk, field: GraphQLField<unknown, unknown>, node: FieldNode): number {
+  const paths = searchPathsOf(field);
+  if (paths.length === 0) return 0;
+  let args: Record<string, unknown>;
+  try {
+    args = getArgumentValues(field, node, walk.variables);
+  } catch {
+    return 0; // execution refuses arguments that do not coerce
+  }
+  let cost = 0;
+  for (const { path, kind } of paths) {
+    let value: unknown = args;
+    for (const key of path)
+      value = value && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined;
+    if (typeof value === "string" && value.trim() !== "") cost += searchCost(kind, value);
+  }
+  return cost;
 }
 
 function fieldOf(parent: GraphQLNamedType, name: string): GraphQLField<unknown, unknown> | undefined {

@@ -4,6 +4,7 @@ import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapt
 import pg from "pg";
 import { PrismaClient } from "../../generated/prisma/client.js";
 import { instrumentAdapterFactory, pgAdapterFactory, pgliteAdapterFactory } from "./adapters.js";
+import { cancellableStatements, type RunCancellable, uncancellable } from "./cancellation.js";
 import { applyMigrations } from "./schema-engine.js";
 
 export interface DatabaseConfig {
@@ -43,6 +44,11 @@ export interface DatabaseOptions {
 export interface Database {
   prisma: PrismaClient;
   kind: "pglite" | "postgres";
+  /**
+   * Runs work (a request) so that the statements it has running can be cancelled at once, e.g. at its
+   * deadline (cancellation.ts). PostgreSQL server only: on PGlite, `cancel()` does nothing.
+   */
+  cancellable: RunCancellable;
   /** Applies prisma/migrations not yet applied, as `prisma migrate deploy` would. */
   migrate(): Promise<void>;
   /** Disconnects Prisma, then ends the pool or closes PGlite. */
@@ -53,6 +59,7 @@ export async function openDatabase(config: DatabaseConfig, options: DatabaseOpti
   let kind: Database["kind"];
   let adapterFactory: SqlMigrationAwareDriverAdapterFactory;
   let closeDriver: () => Promise<void>;
+  let cancellable = uncancellable;
 
   if (config.url) {
     const pool = new pg.Pool({
@@ -62,6 +69,7 @@ export async function openDatabase(config: DatabaseConfig, options: DatabaseOpti
       ...(config.statementTimeoutMs ? { statement_timeout: config.statementTimeoutMs } : {}),
     });
     pool.on("error", (error) => options.onConnectionError?.(error));
+    cancellable = cancellableStatements(pool);
     kind = "postgres";
     adapterFactory = pgAdapterFactory(pool);
     closeDriver = () => pool.end();
@@ -81,6 +89,7 @@ export async function openDatabase(config: DatabaseConfig, options: DatabaseOpti
   return {
     prisma,
     kind,
+    cancellable,
     async migrate() {
       // The uninstrumented factory: migration statements are not the app's queries.
       await applyMigrations(adapterFactory);

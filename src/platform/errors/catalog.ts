@@ -17,7 +17,8 @@ export const errorCatalog = {
   HEADERS_TOO_LARGE: "The request line and headers are larger than the server accepts.",
   OPERATION_RESOLUTION_FAILURE: "The operation to run could not be chosen (several operations and no operationName).",
   PERSISTED_QUERY_NOT_FOUND: "The persisted-query hash is unknown; send the full query once with it.",
-  PERSISTED_QUERY_NOT_SUPPORTED: "Persisted queries are turned off on this server.",
+  PERSISTED_QUERY_NOT_SUPPORTED:
+    "Persisted queries are turned off on this server, or the request's persisted-query version is not 1.",
   PERSISTED_QUERY_NOT_IN_LIST: "Only operations from the published manifest are accepted; send a known hash.",
   RATE_LIMITED: "The caller's budget or a per-field limit is used up; retry after `extensions.retryAfter` seconds.",
   QUERY_TOO_COMPLEX: "The operation exceeds a limit (cost, depth, aliases, directives or size); ask for less.",

@@ -8,7 +8,7 @@ import { type ErrorCode, internalErrorMessage } from "../errors/index.js";
 /** How long clients are told to wait when the database (or the whole instance, shutting down) is away. */
 export const unavailableRetryAfterSeconds = 5;
 
-export type ErrorBodyExtras = Readonly<{ retryAfter?: number }>;
+export type ErrorBodyExtras = Readonly<{ retryAfter?: number; field?: string }>;
 
 /** The one error body every HTTP-level refusal uses: the same shape as a GraphQL error response. */
 export function graphqlErrorBody(code: ErrorCode, message: string, requestId: string, extras: ErrorBodyExtras = {}) {

@@ -4,7 +4,12 @@ import type { ApolloFastifyContextFunction } from "@as-integrations/fastify";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { replyWithFastifyError, sendGraphQLError } from "../http/error-responses.js";
 import { deadlineMessage } from "./deadline.js";
-import { acceptDocumentId, isUntrustedRequest, type OperationManifest } from "./persisted-operations.js";
+import {
+  acceptDocumentId,
+  isUntrustedRequest,
+  type OperationManifest,
+  persistedQueryMistake,
+} from "./persisted-operations.js";
 
 export type GraphQLRouteOptions<Context extends BaseContext> = Readonly<{
   path?: string;
@@ -15,6 +20,13 @@ export type GraphQLRouteOptions<Context extends BaseContext> = Readonly<{
   deadlineMs: number;
   /** Trusted-documents mode: only these operations are accepted. Null: any. */
   trustedOperations: OperationManifest | null;
+  /**
+   * Runs each request so that, past its deadline, the database statements it still has running are
+   * cancelled (Database#cancellable). Without it they run on until they end or time out.
+   */
+  cancellable?: <T>(work: () => Promise<T>) => { result: Promise<T>; cancel(): Promise<number> };
+  /** Persisted queries are on (auto or trusted): mistakes in the APQ extension are answered here. */
+  persistedQueries: boolean;
 }>;
 
 declare module "fastify" {
@@ -78,13 +90,19 @@ export async function registerGraphQLRoute<Context extends BaseContext>(
             );
           }
         }
+        const mistake = options.persistedQueries ? persistedQueryMistake(payload) : null;
+        if (mistake) {
+          return sendGraphQLError(request, reply, 400, mistake.code, mistake.message, { field: mistake.field });
+        }
         request.graphqlDeadline = Date.now() + options.deadlineMs;
         let timer: NodeJS.Timeout | undefined;
         const deadline = new Promise<typeof TIMED_OUT>((resolve) => {
           timer = setTimeout(resolve, options.deadlineMs, TIMED_OUT);
           timer.unref(); // never what keeps a stopping process alive
         });
-        const work = handle(request, reply);
+        const run = () => handle(request, reply);
+        const scoped = options.cancellable ? options.cancellable(run) : { result: run(), cancel: async () => 0 };
+        const work = scoped.result;
         try {
           const outcome = await Promise.race([work, deadline]);
           // Already answered meanwhile (a shutdown's drain deadline): nothing more to send.
@@ -94,8 +112,16 @@ export async function registerGraphQLRoute<Context extends BaseContext>(
           clearTimeout(timer);
         }
         // The operation goes on in the background until its next resolver, which fails (deadline guard);
-        // whatever it produces is dropped.
+        // whatever it produces is dropped. Its statements still running in the database are cancelled:
+        // nobody will read their rows, and under a flood of slow queries they are what holds the server.
         work.catch((error: unknown) => request.log.warn({ err: error }, "request failed after its deadline"));
+        scoped.cancel().then(
+          (connections) => {
+            if (connections > 0)
+              request.log.warn({ connections }, "cancelled the statements of a request past its deadline");
+          },
+          (error: unknown) => request.log.error({ err: error }, "could not cancel the statements of a request"),
+        );
         request.log.warn({ deadlineMs: options.deadlineMs }, "GraphQL request passed its deadline");
         request.graphqlTrace?.errorCodes.push("TIMEOUT");
         return sendGraphQLError(request, reply, 503, "TIMEOUT", deadlineMessage);

@@ -12,3 +12,5 @@ export {
 } from "./persisted-operations.js";
 export { presentLimitErrors, type QueryLimitSettings, queryLimitRules, queryParseOptions } from "./query-limits.js";
 export { noteRefusal, type RequestLimits } from "./request-limits.js";
+export { findUnacceptableText, textInputGuardPlugin, unacceptableText } from "./text-input-guard.js";
+export { operationVariables } from "./variables.js";

@@ -164,6 +164,11 @@ export function isUntrustedRequest(manifest: OperationManifest, payload: unknown
 }
 
 function persistedHash(extensions: unknown): string | undefined {
+  const hash = persistedQueryOf(extensions)?.sha256Hash;
+  return typeof hash === "string" ? hash : undefined;
+}
+
+function persistedQueryOf(extensions: unknown): { version?: unknown; sha256Hash?: unknown } | undefined {
   let value = extensions;
   if (typeof value === "string") {
     try {
@@ -172,6 +177,40 @@ function persistedHash(extensions: unknown): string | undefined {
       return undefined;
     }
   }
-  const hash = (value as { persistedQuery?: { sha256Hash?: unknown } } | null)?.persistedQuery?.sha256Hash;
-  return typeof hash === "string" ? hash : undefined;
+  const persistedQuery = (value as { persistedQuery?: unknown } | null)?.persistedQuery;
+  return persistedQuery && typeof persistedQuery === "object" ? persistedQuery : undefined;
+}
+
+export type PersistedQueryMistake = Readonly<{
+  code: "PERSISTED_QUERY_NOT_SUPPORTED" | "BAD_USER_INPUT";
+  field: string;
+  message: string;
+}>;
+
+/**
+ * A client's mistake in the APQ extension, which Apollo answers with an uncoded error (masked as our
+ * INTERNAL_SERVER_ERROR): a protocol version other than 1 is PERSISTED_QUERY_NOT_SUPPORTED (Apollo
+ * Client then falls back to sending documents), and a registration whose hash is not the SHA-256 of its
+ * document is BAD_USER_INPUT. Only meaningful while persisted queries are on.
+ */
+export function persistedQueryMistake(payload: unknown): PersistedQueryMistake | null {
+  if (!payload || typeof payload !== "object" || Array.isArray(payload)) return null;
+  const { query, extensions } = payload as { query?: unknown; extensions?: unknown };
+  const persistedQuery = persistedQueryOf(extensions);
+  if (!persistedQuery) return null;
+  if (persistedQuery.version !== 1) {
+    return {
+      code: "PERSISTED_QUERY_NOT_SUPPORTED",
+      field: "extensions.persistedQuery.version",
+      message: "Only version 1 of persisted queries is supported; send `version: 1`, or the full document.",
+    };
+  }
+  if (typeof query === "string" && query !== "" && persistedQuery.sha256Hash !== sha256Hex(query)) {
+    return {
+      code: "BAD_USER_INPUT",
+      field: "extensions.persistedQuery.sha256Hash",
+      message: "`sha256Hash` is not the SHA-256 (lower-case hex) of the document sent with it.",
+    };
+  }
+  return null;
 }
