@@ -7,6 +7,7 @@ import { createPostLoaders } from "./modules/post/index.js";
 import { createProductLoaders } from "./modules/product/index.js";
 import { createReviewLoaders } from "./modules/review/index.js";
 import { createUserLoaders } from "./modules/user/index.js";
+import type { SessionRevocations } from "./platform/auth/revocation.js";
 import type { AccessTokens, Viewer } from "./platform/auth/tokens.js";
 import type { RequestLimits } from "./platform/limits/request-limits.js";
 import type { LoaderDeps } from "./platform/loaders/index.js";
@@ -49,7 +50,7 @@ export type RequestContext = {
   log: FastifyBaseLogger;
   http: HttpExchange;
   /** Account machinery shared by the whole server. */
-  auth: { tokens: AccessTokens; mailer: Mailer; passwordResetUrl: string };
+  auth: { tokens: AccessTokens; revocations: SessionRevocations; mailer: Mailer; passwordResetUrl: string };
   /** Filled in during execution for the request's log line. */
   trace: RequestTrace;
   /** Cost, budget, refusals and deadline of this request (platform/cost, platform/rate-limit). */

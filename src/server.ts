@@ -10,6 +10,7 @@ import fastifyCookie from "@fastify/cookie";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, LogController } from "fastify";
 import type { Config } from "./config/index.js";
 import { createLoaders, type RequestContext } from "./context.js";
+import { createSessionRevocations, type SessionRevocations } from "./platform/auth/revocation.js";
 import { type AccessTokens, createAccessTokens, InvalidTokenError, type Viewer } from "./platform/auth/tokens.js";
 import { costLimitPlugin } from "./platform/cost/index.js";
 import type { Database } from "./platform/db/database.js";
@@ -57,6 +58,8 @@ export type ServerDeps = {
 export type Gateway = {
   app: FastifyInstance;
   tokens: AccessTokens;
+  /** Sessions whose access tokens are refused (logout and friends), shared through Redis when configured. */
+  revocations: SessionRevocations;
   /** The shared Redis, when REDIS_URL is set. */
   redis: RedisConnection | null;
   /** Budgets and field limits (Redis, or this process when Redis is absent or away). */
@@ -84,12 +87,6 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
   const mailTransport =
     deps.mailTransport ??
     (config.mail.smtpUrl ? smtpTransport(config.mail.smtpUrl) : logTransport(logger, !config.isProduction));
-  const auth = {
-    tokens,
-    mailer: createMailer(db.prisma, mailTransport, config.mail.from, logger),
-    passwordResetUrl: config.mail.passwordResetUrl,
-  };
-
   const protect = deps.withoutProtection !== true;
   // Before connecting anything: a missing or tampered manifest stops start-up here.
   const persisted = config.graphql.persistedOperations;
@@ -104,6 +101,16 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
   if (redis && !(await redis.connected(config.redis.connectTimeoutMs))) {
     logger.warn("starting without redis: budgets count per instance and fail-closed limits refuse until it is up");
   }
+  const revocations = createSessionRevocations(redis, logger);
+  if (redis?.isReady() && !(await revocations.synced(config.redis.connectTimeoutMs))) {
+    logger.warn("starting before the revoked-session set was loaded from redis; it loads in the background");
+  }
+  const auth = {
+    tokens,
+    revocations,
+    mailer: createMailer(db.prisma, mailTransport, config.mail.from, logger),
+    passwordResetUrl: config.mail.passwordResetUrl,
+  };
 
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -230,7 +237,10 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
       throw unauthenticated("The Authorization header must be `Bearer <access token>`.", { http: { status: 401 } });
     }
     try {
-      return await tokens.verify(match[1]);
+      const viewer = await tokens.verify(match[1]);
+      // Signed-out, password-changed and deleted accounts' sessions: refused at once, on every instance.
+      if (revocations.isRevoked(viewer.sessionId)) throw new InvalidTokenError("session revoked");
+      return viewer;
     } catch (error) {
       if (!(error instanceof InvalidTokenError)) throw error;
       request.log.info({ reason: error.reason }, "rejected access token");
@@ -286,6 +296,7 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
   return {
     app,
     tokens,
+    revocations,
     redis,
     limiter,
     fieldLimits: appliedFieldLimits,
@@ -293,6 +304,7 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
       try {
         await app.close(); // the drain plugin stops Apollo after in-flight requests finish
       } finally {
+        await revocations.close();
         await redis?.close();
         await db.close();
       }
