@@ -1,8 +1,9 @@
 // Must load before any type-graphql decorator runs (they read design-time metadata through it).
 import "reflect-metadata";
+import { randomBytes } from "node:crypto";
 import { type Config, ConfigError, loadConfig } from "./config/index.js";
 import { openDatabase } from "./platform/db/database.js";
-import { seedDatabase } from "./platform/db/seed.js";
+import { SEED_ACCOUNTS, type SeedPasswords, seedDatabase } from "./platform/db/seed.js";
 import { createLogger } from "./platform/logger/index.js";
 import { buildServer } from "./server.js";
 
@@ -34,9 +35,29 @@ async function main() {
   );
   if (config.database.migrateOnStart) await db.migrate();
   if (config.database.seedOnStart) {
+    // Only a production demo gets here in production (config refuses the rest); its accounts must not
+    // open with the README's password, so each gets a random one, shown once below and never again.
+    const passwords: SeedPasswords | undefined = config.database.seedRandomPasswords
+      ? Object.fromEntries(
+          [...Object.keys(SEED_ACCOUNTS), "others"].map((name) => [name, randomBytes(15).toString("base64url")]),
+        )
+      : undefined;
     // A no-op once the database has users, so restarts keep whatever the demo user changed.
-    const summary = await seedDatabase(db.prisma, { scale: config.database.seedScale, log: (msg) => logger.info(msg) });
+    const summary = await seedDatabase(db.prisma, {
+      scale: config.database.seedScale,
+      log: (msg) => logger.info(msg),
+      passwords,
+    });
     if (summary.seeded) logger.info({ counts: summary.counts, durationMs: summary.durationMs }, "seeded demo data");
+    if (summary.seeded && passwords) {
+      const demoAccounts = Object.fromEntries(
+        Object.entries(SEED_ACCOUNTS).map(([name, account]) => [account.email, passwords[name as keyof SeedPasswords]]),
+      );
+      logger.warn(
+        { demoAccounts, otherDemoUsers: passwords.others },
+        "DEMO_MODE: demo accounts seeded with these random passwords; they are not shown again",
+      );
+    }
   }
 
   const gateway = await buildServer(config, { db, logger });

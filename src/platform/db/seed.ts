@@ -43,7 +43,14 @@ export interface SeedOptions {
   reset?: boolean;
   /** Receives progress lines. Default: silent. */
   log?: (msg: string) => void;
+  /**
+   * Passwords instead of SEED_PASSWORD, per named account and `others` for every generated user (a
+   * production demo must not open with the documented password). Omitted ones keep SEED_PASSWORD.
+   */
+  passwords?: SeedPasswords;
 }
+
+export type SeedPasswords = Readonly<Partial<Record<keyof typeof SEED_ACCOUNTS | "others", string>>>;
 
 export interface SeedCounts {
   users: number;
@@ -122,7 +129,7 @@ export async function seedDatabase(prisma: PrismaClient, options: SeedOptions = 
     return skipped();
   }
 
-  const data = await generateSeedData(scale);
+  const data = await generateSeedData(scale, options.passwords);
   log(
     `seed: generated ${data.products.length} products, ${data.reviews.length} reviews, ` +
       `${data.orders.length} orders in ${Math.round(performance.now() - started)} ms`,
@@ -232,13 +239,18 @@ interface GenProduct {
 }
 
 /** Exposed for tests and tools that want the data without a database; `seedDatabase` is the normal entry point. */
-export async function generateSeedData(scale: number): Promise<SeedData> {
+export async function generateSeedData(scale: number, passwords: SeedPasswords = {}): Promise<SeedData> {
   const count = (base: number, min: number) => Math.max(min, Math.round(base * scale));
   const passwordHash = await argon2.hash(SEED_PASSWORD, {
     ...PASSWORD_HASH_OPTIONS,
     // A salt from the PRNG keeps even this column identical between runs; the password is public anyway.
     salt: Buffer.from(new Random(SEED, "password-salt").hex(32), "hex"),
   });
+  // Secret passwords get argon2's random salt; the named accounts come first, in SEED_ACCOUNTS order.
+  const hashOf = async (password: string | undefined) =>
+    password === undefined ? passwordHash : argon2.hash(password, PASSWORD_HASH_OPTIONS);
+  const othersHash = await hashOf(passwords.others);
+  const namedHashes = [await hashOf(passwords.admin), await hashOf(passwords.alice), await hashOf(passwords.bob)];
 
   const users = generateUsers(new Random(SEED, "users"), count(BASE_COUNTS.users, 5));
   const { rows: addresses, byUser: addressesByUser } = generateAddresses(new Random(SEED, "addresses"), users);
@@ -265,7 +277,7 @@ export async function generateSeedData(scale: number): Promise<SeedData> {
       email: u.email,
       username: u.username,
       name: u.name,
-      passwordHash,
+      passwordHash: namedHashes[i] ?? othersHash,
       role: i === 0 ? "ADMIN" : "USER",
       createdAt: new Date(u.createdMs),
       updatedAt: new Date(u.updatedMs),
