@@ -1,9 +1,8 @@
 // Must load before any type-graphql decorator runs (they read design-time metadata through it).
 import "reflect-metadata";
-import { randomBytes } from "node:crypto";
 import { type Config, ConfigError, loadConfig } from "./config/index.js";
 import { openDatabase } from "./platform/db/database.js";
-import { SEED_ACCOUNTS, type SeedPasswords, seedDatabase } from "./platform/db/seed.js";
+import { randomSeedPasswords, SEED_ACCOUNTS, type SeedPasswords, seedDatabase } from "./platform/db/seed.js";
 import { createLogger } from "./platform/logger/index.js";
 import { buildServer } from "./server.js";
 
@@ -37,11 +36,7 @@ async function main() {
   if (config.database.seedOnStart) {
     // Only a production demo gets here in production (config refuses the rest); its accounts must not
     // open with the README's password, so each gets a random one, shown once below and never again.
-    const passwords: SeedPasswords | undefined = config.database.seedRandomPasswords
-      ? Object.fromEntries(
-          [...Object.keys(SEED_ACCOUNTS), "others"].map((name) => [name, randomBytes(15).toString("base64url")]),
-        )
-      : undefined;
+    const passwords = config.database.seedRandomPasswords ? randomSeedPasswords() : undefined;
     // A no-op once the database has users, so restarts keep whatever the demo user changed.
     const summary = await seedDatabase(db.prisma, {
       scale: config.database.seedScale,

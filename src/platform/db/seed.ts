@@ -9,6 +9,7 @@
 // `npm start` seeds an empty in-process PGlite on first run, and per-row round trips would take minutes there.
 // Writing in one transaction also means a crash mid-way leaves an empty database (which the next start seeds
 // again) rather than a half-seeded one that the "already has users" guard would keep forever.
+import { randomBytes } from "node:crypto";
 import * as argon2 from "argon2";
 import type { Prisma, PrismaClient } from "../../generated/prisma/client.js";
 
@@ -51,6 +52,12 @@ export interface SeedOptions {
 }
 
 export type SeedPasswords = Readonly<Partial<Record<keyof typeof SEED_ACCOUNTS | "others", string>>>;
+
+/** A random password per named account and one for the other users: for demos reachable by strangers. */
+export function randomSeedPasswords(): Required<SeedPasswords> {
+  const password = () => randomBytes(15).toString("base64url");
+  return { admin: password(), alice: password(), bob: password(), others: password() };
+}
 
 export interface SeedCounts {
   users: number;
