@@ -88,6 +88,8 @@ type ServerMode = { batch: boolean; protection: boolean; redis?: string };
 async function startServer(db: Db, countStatements: () => number, mode: ServerMode) {
   const config = loadConfig({
     NODE_ENV: "production",
+    // Production settings over the database the benchmark seeded itself (embedded unless BENCH_DATABASE_URL).
+    DEMO_MODE: "true",
     LOG_LEVEL: "warn",
     DATALOADER_BATCH: String(mode.batch),
     JWT_PRIVATE_KEY: benchKey,

@@ -6,7 +6,7 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { openDatabase } from "../src/platform/db/database.js";
-import { SEED_ACCOUNTS, SEED_PASSWORD, seedDatabase } from "../src/seed/index.js";
+import { randomSeedPasswords, SEED_ACCOUNTS, SEED_PASSWORD, seedDatabase } from "../src/seed/index.js";
 
 const { values } = parseArgs({
   options: {
@@ -22,6 +22,15 @@ async function main(): Promise<number> {
     console.error(`--scale / SEED_SCALE must be a positive number, got "${scaleText}"`);
     return 2;
   }
+  // As at start-up (README, "Production start-up"): no demo accounts in production unless it is a demo,
+  // and then not with the documented password.
+  const production = process.env.NODE_ENV === "production";
+  const demo = ["true", "1", "yes", "on"].includes(process.env.DEMO_MODE ?? "");
+  if (production && !demo) {
+    console.error("Refusing to seed demo data with NODE_ENV=production; set DEMO_MODE=true for a demo deployment.");
+    return 1;
+  }
+  const passwords = production ? randomSeedPasswords() : undefined;
   const db = await openDatabase({
     url: process.env.DATABASE_URL || undefined,
     // The same default as `npm run db:migrate` and the server, so all three see one database.
@@ -30,7 +39,12 @@ async function main(): Promise<number> {
   });
   try {
     await db.migrate();
-    const summary = await seedDatabase(db.prisma, { scale, reset: values.reset, log: (msg) => console.log(msg) });
+    const summary = await seedDatabase(db.prisma, {
+      scale,
+      reset: values.reset,
+      log: (msg) => console.log(msg),
+      passwords,
+    });
     if (!summary.seeded) {
       console.log("The database already has users: nothing seeded. Pass --reset to replace its data.");
       return 0;
@@ -39,6 +53,13 @@ async function main(): Promise<number> {
     console.log(
       `Seeded ${db.kind} at scale ${scale} in ${(summary.durationMs / 1000).toFixed(1)} s:\n${rows.join("\n")}`,
     );
+    if (passwords) {
+      const lines = Object.entries(SEED_ACCOUNTS).map(
+        ([name, account]) => `  ${account.email}  ${passwords[name as keyof typeof SEED_ACCOUNTS]}`,
+      );
+      console.log(`Demo passwords (shown once):\n${lines.join("\n")}\n  any other seeded user  ${passwords.others}`);
+      return 0;
+    }
     const accounts = Object.values(SEED_ACCOUNTS).map((a) => a.email);
     console.log(`Sign in as ${accounts.join(", ")} (or any seeded user) with the password "${SEED_PASSWORD}".`);
     return 0;

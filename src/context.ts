@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { PrismaClient } from "./generated/prisma/client.js";
+import type { SessionRevocations } from "./platform/auth/revocation.js";
 import type { AccessTokens, Viewer } from "./platform/auth/tokens.js";
 import type { RequestLimits } from "./platform/limits/request-limits.js";
 import type { ChangeNotices } from "./platform/loaders/index.js";
@@ -42,7 +43,7 @@ export type RequestContext = {
   log: FastifyBaseLogger;
   http: HttpExchange;
   /** Account machinery shared by the whole server. */
-  auth: { tokens: AccessTokens; mailer: Mailer; passwordResetUrl: string };
+  auth: { tokens: AccessTokens; revocations: SessionRevocations; mailer: Mailer; passwordResetUrl: string };
   /** Filled in during execution for the request's log line. */
   trace: RequestTrace;
   /** Cost, budget, refusals and deadline of this request (platform/cost, platform/rate-limit). */

@@ -35,10 +35,29 @@ async function main() {
   if (config.database.migrateOnStart) await db.migrate();
   if (config.database.seedOnStart) {
     // Loaded only here: the demo data generator is large and a start without seeding has no use for it.
-    const { seedDatabase } = await import("./seed/index.js");
+    const { randomSeedPasswords, SEED_ACCOUNTS, seedDatabase } = await import("./seed/index.js");
+    // Only a production demo gets here in production (config refuses the rest); its accounts must not
+    // open with the README's password, so each gets a random one, shown once below and never again.
+    const passwords = config.database.seedRandomPasswords ? randomSeedPasswords() : undefined;
     // A no-op once the database has users, so restarts keep whatever the demo user changed.
-    const summary = await seedDatabase(db.prisma, { scale: config.database.seedScale, log: (msg) => logger.info(msg) });
+    const summary = await seedDatabase(db.prisma, {
+      scale: config.database.seedScale,
+      log: (msg) => logger.info(msg),
+      passwords,
+    });
     if (summary.seeded) logger.info({ counts: summary.counts, durationMs: summary.durationMs }, "seeded demo data");
+    if (summary.seeded && passwords) {
+      const demoAccounts = Object.fromEntries(
+        Object.entries(SEED_ACCOUNTS).map(([name, account]) => [
+          account.email,
+          passwords[name as keyof typeof SEED_ACCOUNTS],
+        ]),
+      );
+      logger.warn(
+        { demoAccounts, otherDemoUsers: passwords.others },
+        "DEMO_MODE: demo accounts seeded with these random passwords; they are not shown again",
+      );
+    }
   }
 
   const gateway = await buildServer(config, { db, logger });

@@ -143,7 +143,7 @@ export async function registerRequestPipeline(
     // Past the deadline, the request's statements still running in PostgreSQL are cancelled.
     cancellable: protection ? services.db.cancellable : undefined,
     context: async (request, reply): Promise<RequestContext> => {
-      const viewer = await authenticate(request, services.tokens);
+      const viewer = await authenticate(request, services.tokens, services.auth.revocations);
       const trace: RequestTrace = { operationName: null, errorCodes: [] };
       request.graphqlTrace = trace;
       const { prisma } = services.db;

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { Config } from "./config/index.js";
 import { registerRequestPipeline } from "./pipeline.js";
+import { createSessionRevocations, type SessionRevocations } from "./platform/auth/revocation.js";
 import { type AccessTokens, createAccessTokens } from "./platform/auth/tokens.js";
 import type { Database } from "./platform/db/database.js";
 import { createHttpApp, registerHealthRoutes } from "./platform/http/app.js";
@@ -29,6 +30,8 @@ export type ServerDeps = {
 export type Gateway = {
   app: FastifyInstance;
   tokens: AccessTokens;
+  /** Sessions whose access tokens are refused (logout and friends), shared through Redis when configured. */
+  revocations: SessionRevocations;
   /** The shared Redis, when REDIS_URL is set. */
   redis: RedisConnection | null;
   /** Budgets and field limits (Redis, or this process when Redis is absent or away). */
@@ -65,6 +68,10 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
   if (redis && !(await redis.connected(config.redis.connectTimeoutMs))) {
     logger.warn("starting without redis: budgets count per instance and fail-closed limits refuse until it is up");
   }
+  const revocations = createSessionRevocations(redis, logger);
+  if (redis?.isReady() && !(await revocations.synced(config.redis.connectTimeoutMs))) {
+    logger.warn("starting before the revoked-session set was loaded from redis; it loads in the background");
+  }
 
   const app = createHttpApp({ trustProxy: config.http.trustProxy, bodyLimitBytes: config.http.bodyLimitBytes }, logger);
   const drain = registerDrain(app);
@@ -85,6 +92,7 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
       manifest: manifests.manifest,
       auth: {
         tokens,
+        revocations,
         mailer: createMailer(db.prisma, mailTransport, config.mail.from, logger),
         passwordResetUrl: config.mail.passwordResetUrl,
       },
@@ -98,6 +106,7 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
   return {
     app,
     tokens,
+    revocations,
     redis,
     limiter,
     fieldLimits: pipeline.fieldLimits,
@@ -107,6 +116,7 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
         // Only now: in-flight operations needed Apollo running.
         await pipeline.stop();
       } finally {
+        await revocations.close();
         await redis?.close();
         await db.close();
       }

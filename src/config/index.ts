@@ -33,6 +33,7 @@ const envSchema = z.object({
   PGLITE_DIR: z.string().min(1).default(".data/pglite"),
   DATABASE_MIGRATE_ON_START: booleanString.optional(),
   DATABASE_SEED_ON_START: booleanString.optional(),
+  DEMO_MODE: booleanString.default(false),
   SEED_SCALE: z.coerce.number().positive().max(100).default(1),
   REDIS_URL: z
     .string()
@@ -118,6 +119,11 @@ export type Config = Readonly<{
     migrateOnStart: boolean;
     seedOnStart: boolean;
     seedScale: number;
+    /**
+     * Seed the demo accounts with random passwords (logged once) instead of the documented one: a
+     * production demo (DEMO_MODE) must not be open to whoever read the README.
+     */
+    seedRandomPasswords: boolean;
   }>;
   redis: Readonly<{
     /** Shared store for budgets, limits and persisted queries; without it each instance keeps its own. */
@@ -187,6 +193,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.QUERY_MAX_COST > e.RATE_LIMIT_BUDGET) {
     problems.push("QUERY_MAX_COST: must not exceed RATE_LIMIT_BUDGET (an operation that costs more could never run)");
   }
+  // Production never runs on demo data by accident: no embedded database, no seeded accounts, unless a
+  // demo deployment says so explicitly.
+  if (isProduction && embedded && !e.DEMO_MODE) {
+    problems.push(
+      "DATABASE_URL: required in production (the embedded PGlite database is for development; DEMO_MODE=true runs a demo on it)",
+    );
+  }
+  if (isProduction && e.DATABASE_SEED_ON_START && !e.DEMO_MODE) {
+    problems.push(
+      "DATABASE_SEED_ON_START: demo data is never seeded in production; set DEMO_MODE=true for a demo deployment",
+    );
+  }
   if (isProduction && e.CORS_ORIGINS?.includes("*")) {
     problems.push("CORS_ORIGINS: `*` is not allowed in production; list the origins");
   }
@@ -216,6 +234,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       migrateOnStart: e.DATABASE_MIGRATE_ON_START ?? embedded,
       seedOnStart: e.DATABASE_SEED_ON_START ?? embedded,
       seedScale: e.SEED_SCALE,
+      seedRandomPasswords: isProduction,
     },
     redis: {
       url: e.REDIS_URL,

@@ -17,6 +17,12 @@ export const SEED_ACCOUNTS = {
 /** The moment the seeded world thinks is "now": every timestamp lies before it. */
 export const SEED_NOW = new Date("2025-06-01T00:00:00.000Z");
 
+/**
+ * Passwords instead of SEED_PASSWORD, per named account and `others` for every generated user (a
+ * production demo must not open with the documented password). Omitted ones keep SEED_PASSWORD.
+ */
+export type SeedPasswords = Readonly<Partial<Record<keyof typeof SEED_ACCOUNTS | "others", string>>>;
+
 export const DAY = 86_400_000;
 export const HOUR = 3_600_000;
 export const HISTORY = 730 * DAY;

@@ -2,7 +2,7 @@
 import * as argon2 from "argon2";
 import type { Prisma } from "../generated/prisma/client.js";
 import { generateCategories } from "./categories.js";
-import { SEED_PASSWORD } from "./constants.js";
+import { SEED_PASSWORD, type SeedPasswords } from "./constants.js";
 import { generateOrders } from "./orders.js";
 import { generatePosts } from "./posts.js";
 import { generateProducts } from "./products.js";
@@ -29,13 +29,18 @@ export interface SeedData {
 }
 
 /** Exposed for tests and tools that want the data without a database; `seedDatabase` is the normal entry point. */
-export async function generateSeedData(scale: number): Promise<SeedData> {
+export async function generateSeedData(scale: number, passwords: SeedPasswords = {}): Promise<SeedData> {
   const count = (base: number, min: number) => Math.max(min, Math.round(base * scale));
   const passwordHash = await argon2.hash(SEED_PASSWORD, {
     ...PASSWORD_HASH_OPTIONS,
     // A salt from the PRNG keeps even this column identical between runs; the password is public anyway.
     salt: Buffer.from(new Random(SEED, "password-salt").hex(32), "hex"),
   });
+  // Secret passwords get argon2's random salt; the named accounts come first, in SEED_ACCOUNTS order.
+  const hashOf = async (password: string | undefined) =>
+    password === undefined ? passwordHash : argon2.hash(password, PASSWORD_HASH_OPTIONS);
+  const othersHash = await hashOf(passwords.others);
+  const namedHashes = [await hashOf(passwords.admin), await hashOf(passwords.alice), await hashOf(passwords.bob)];
 
   const users = generateUsers(new Random(SEED, "users"), count(BASE_COUNTS.users, 5));
   const { rows: addresses, byUser: addressesByUser } = generateAddresses(new Random(SEED, "addresses"), users);
@@ -62,7 +67,7 @@ export async function generateSeedData(scale: number): Promise<SeedData> {
       email: u.email,
       username: u.username,
       name: u.name,
-      passwordHash,
+      passwordHash: namedHashes[i] ?? othersHash,
       role: i === 0 ? "ADMIN" : "USER",
       createdAt: new Date(u.createdMs),
       updatedAt: new Date(u.updatedMs),

@@ -14,10 +14,12 @@
 // (users.ts, categories.ts, products.ts, reviews.ts, orders.ts, posts.ts, each with its own word lists);
 // random.ts holds the PRNG and small helpers, constants.ts the fixed accounts, password and clock.
 // Only seeding loads this folder: src/main.ts imports it lazily when DATABASE_SEED_ON_START is on.
+import { randomBytes } from "node:crypto";
 import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
+import type { SeedPasswords } from "./constants.js";
 import { generateSeedData, type SeedData } from "./generate.js";
 
-export { SEED_ACCOUNTS, SEED_NOW, SEED_PASSWORD } from "./constants.js";
+export { SEED_ACCOUNTS, SEED_NOW, SEED_PASSWORD, type SeedPasswords } from "./constants.js";
 export { generateSeedData, type SeedData } from "./generate.js";
 
 export interface SeedOptions {
@@ -35,6 +37,14 @@ export interface SeedOptions {
   reset?: boolean;
   /** Receives progress lines. Default: silent. */
   log?: (msg: string) => void;
+  /** Passwords instead of SEED_PASSWORD (see SeedPasswords). */
+  passwords?: SeedPasswords;
+}
+
+/** A random password per named account and one for the other users: for demos reachable by strangers. */
+export function randomSeedPasswords(): Required<SeedPasswords> {
+  const password = () => randomBytes(15).toString("base64url");
+  return { admin: password(), alice: password(), bob: password(), others: password() };
 }
 
 export interface SeedCounts {
@@ -104,7 +114,7 @@ export async function seedDatabase(prisma: PrismaClient, options: SeedOptions = 
     return skipped();
   }
 
-  const data = await generateSeedData(scale);
+  const data = await generateSeedData(scale, options.passwords);
   log(
     `seed: generated ${data.products.length} products, ${data.reviews.length} reviews, ` +
       `${data.orders.length} orders in ${Math.round(performance.now() - started)} ms`,

@@ -17,15 +17,26 @@ describe("access tokens", () => {
   afterAll(() => gw?.close());
 
   const mint = async (
-    overrides: { key?: string; issuer?: string; audience?: string; expiresIn?: string | number; role?: string } = {},
+    overrides: {
+      key?: string;
+      issuer?: string;
+      audience?: string;
+      expiresIn?: string | number;
+      issuedAt?: number;
+      role?: string;
+      sid?: string | null;
+    } = {},
   ) =>
-    new SignJWT({ role: overrides.role ?? "USER" })
+    new SignJWT({
+      role: overrides.role ?? "USER",
+      ...(overrides.sid === null ? {} : { sid: overrides.sid ?? "0195f1f0-0000-7000-8000-00000000aaaa" }),
+    })
       .setProtectedHeader({ alg: "EdDSA" })
       .setSubject(gw.users.alice.id)
       .setIssuer(overrides.issuer ?? "gw-test")
       .setAudience(overrides.audience ?? "gw-clients")
       .setJti("test-jti")
-      .setIssuedAt()
+      .setIssuedAt(overrides.issuedAt)
       .setExpirationTime(overrides.expiresIn ?? "5m")
       .sign(await importPKCS8(overrides.key ?? pem, "EdDSA"));
 
@@ -57,6 +68,12 @@ describe("access tokens", () => {
     ["from another issuer", () => mint({ issuer: "evil" })],
     ["expired beyond the clock tolerance", () => mint({ expiresIn: Math.floor(Date.now() / 1000) - 120 })],
     ["with an unknown role", () => mint({ role: "ROOT" })],
+    ["without a session id (no logout could revoke it)", () => mint({ sid: null })],
+    [
+      "issued an hour in the future",
+      () => mint({ issuedAt: Math.floor(Date.now() / 1000) + 3600, expiresIn: Math.floor(Date.now() / 1000) + 4500 }),
+    ],
+    ["minted to live ten years", () => mint({ expiresIn: "3650d" })],
     ['with alg "none"', async () => unsigned],
     ["that is not a JWT", async () => "garbage"],
   ];

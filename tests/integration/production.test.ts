@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestGateway, type TestGateway } from "../helpers/gateway.js";
 
 const key = generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString();
-const production = { NODE_ENV: "production", JWT_PRIVATE_KEY: key };
+// buildServer gets the test database; a production config still has to name a server.
+const production = { NODE_ENV: "production", JWT_PRIVATE_KEY: key, DATABASE_URL: "postgresql://db.invalid/unused" };
 const introspection = "{ __schema { queryType { name } } }";
 
 describe("production mode", () => {

@@ -93,7 +93,7 @@ describe("query limits in production (thresholds not revealed)", () => {
   beforeAll(async () => {
     gw = await startTestGateway("pglite", {
       seedScale: 0.02,
-      env: { NODE_ENV: "production", JWT_PRIVATE_KEY: productionKey() },
+      env: { NODE_ENV: "production", JWT_PRIVATE_KEY: productionKey(), DATABASE_URL: "postgresql://db.invalid/unused" },
     });
   });
   afterAll(() => gw?.close());

@@ -51,18 +51,55 @@ describe("loadConfig", () => {
   });
 
   it("refuses to start production without a signing key, and listens on all interfaces there", () => {
-    expect(failure({ NODE_ENV: "production" }).problems).toEqual([
+    expect(failure({ NODE_ENV: "production", DATABASE_URL: "postgresql://db/app" }).problems).toEqual([
       "JWT_PRIVATE_KEY: required in production (an Ed25519 key in PKCS#8 PEM form)",
     ]);
     const key = generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString();
-    expect(loadConfig({ NODE_ENV: "production", JWT_PRIVATE_KEY: key }).http.host).toBe("0.0.0.0");
+    expect(
+      loadConfig({ NODE_ENV: "production", JWT_PRIVATE_KEY: key, DATABASE_URL: "postgresql://db/app" }).http.host,
+    ).toBe("0.0.0.0");
+  });
+
+  describe("production never runs on demo data", () => {
+    const key = generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+    const production = { NODE_ENV: "production", JWT_PRIVATE_KEY: key };
+
+    it("refuses to start without DATABASE_URL, saying why", () => {
+      const error = failure(production);
+      expect(error.problems).toEqual([expect.stringMatching(/^DATABASE_URL: required in production/)]);
+      expect(error.message).toContain("DEMO_MODE=true");
+    });
+
+    it("never seeds a production database unless DEMO_MODE says it is a demo", () => {
+      const server = { ...production, DATABASE_URL: "postgresql://db.internal/shop" };
+      expect(loadConfig(server).database).toMatchObject({ seedOnStart: false, migrateOnStart: false });
+      expect(failure({ ...server, DATABASE_SEED_ON_START: "true" }).problems).toEqual([
+        expect.stringMatching(/^DATABASE_SEED_ON_START: demo data is never seeded in production/),
+      ]);
+      expect(loadConfig({ ...server, DATABASE_SEED_ON_START: "true", DEMO_MODE: "true" }).database).toMatchObject({
+        seedOnStart: true,
+        seedRandomPasswords: true,
+      });
+    });
+
+    it("runs a production demo on the embedded database only with DEMO_MODE, with random passwords", () => {
+      expect(loadConfig({ ...production, DEMO_MODE: "true" }).database).toMatchObject({
+        url: undefined,
+        migrateOnStart: true,
+        seedOnStart: true,
+        seedRandomPasswords: true,
+      });
+      // Development keeps the README's documented passwords.
+      expect(loadConfig({}).database.seedRandomPasswords).toBe(false);
+    });
   });
 
   it("refuses a signing key that is not Ed25519 (a weak or wrong key never starts the server)", () => {
     const rsa = generateKeyPairSync("rsa", { modulusLength: 1024 }).privateKey.export({ type: "pkcs8", format: "pem" });
-    expect(failure({ NODE_ENV: "production", JWT_PRIVATE_KEY: rsa.toString() }).problems).toEqual([
-      "JWT_PRIVATE_KEY: must be an Ed25519 private key in PKCS#8 PEM form",
-    ]);
+    expect(
+      failure({ NODE_ENV: "production", JWT_PRIVATE_KEY: rsa.toString(), DATABASE_URL: "postgresql://db/app" })
+        .problems,
+    ).toEqual(["JWT_PRIVATE_KEY: must be an Ed25519 private key in PKCS#8 PEM form"]);
   });
 
   it("reads several verification keys for rotation, and names a bad one", () => {

@@ -36,11 +36,10 @@ describe("protection settings", () => {
 
   it("turns introspection off in production unless asked for", () => {
     const key = generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString();
-    expect(loadConfig({ NODE_ENV: "production", JWT_PRIVATE_KEY: key }).graphql.introspection).toBe(false);
-    expect(
-      loadConfig({ NODE_ENV: "production", JWT_PRIVATE_KEY: key, INTROSPECTION: "true" }).graphql.introspection,
-    ).toBe(true);
-    expect(problems({ NODE_ENV: "production", JWT_PRIVATE_KEY: key, CORS_ORIGINS: "*" })).toEqual(["CORS_ORIGINS"]);
+    const production = { NODE_ENV: "production", JWT_PRIVATE_KEY: key, DATABASE_URL: "postgresql://db/app" };
+    expect(loadConfig(production).graphql.introspection).toBe(false);
+    expect(loadConfig({ ...production, INTROSPECTION: "true" }).graphql.introspection).toBe(true);
+    expect(problems({ ...production, CORS_ORIGINS: "*" })).toEqual(["CORS_ORIGINS"]);
   });
 
   it("reads lists of proxies and origins", () => {

@@ -1,4 +1,5 @@
 import { generateKeyPairSync } from "node:crypto";
+import { importPKCS8, SignJWT } from "jose";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { createAccessTokens, InvalidTokenError } from "../../src/platform/auth/tokens.js";
@@ -54,5 +55,61 @@ describe("access token key rotation", () => {
     expect(claims.exp - claims.iat).toBe(15 * 60);
     expect(typeof claims.jti).toBe("string");
     expect(expiresAt.getTime()).toBe(claims.exp * 1000);
+  });
+});
+
+describe("access token claims", () => {
+  const key = keyPair();
+  const now = () => Math.floor(Date.now() / 1000);
+  const verifier = () =>
+    createAccessTokens({ ...settings, privateKeyPem: key.privatePem, verificationKeyPems: [] }, silent);
+  /** A token signed with the gateway's own key but claims of our choosing, as a misused key would mint. */
+  const forge = async (claims: { iat: number; exp: number; sid?: string | null }) => {
+    const kid = JSON.parse(
+      Buffer.from(((await (await verifier()).sign(alice)).token.split(".")[0] as string) ?? "", "base64url").toString(),
+    ).kid;
+    const sid = claims.sid === undefined ? "s-1" : claims.sid;
+    return new SignJWT({ role: "USER", ...(sid ? { sid } : {}) })
+      .setProtectedHeader({ alg: "EdDSA", kid, typ: "at+jwt" })
+      .setIssuer("iss")
+      .setAudience("aud")
+      .setSubject(alice.id)
+      .setJti("j-1")
+      .setIssuedAt(claims.iat)
+      .setExpirationTime(claims.exp)
+      .sign(await importPKCS8(key.privatePem, "EdDSA"));
+  };
+  const reasonOf = async (token: string) =>
+    (await verifier()).verify(token).then(
+      () => "accepted",
+      (error: unknown) => (error instanceof InvalidTokenError ? error.reason : String(error)),
+    );
+
+  it.each([
+    ["120 s", 120],
+    ["1 hour", 3600],
+    ["10 years", 10 * 365 * 86_400],
+  ])("refuses a token issued %s in the future", async (_label, ahead) => {
+    const iat = now() + ahead;
+    expect(await reasonOf(await forge({ iat, exp: iat + 15 * 60 }))).toBe("iat in the future");
+  });
+
+  it("accepts an iat ahead by less than the clock skew", async () => {
+    const iat = now() + 20;
+    expect(await reasonOf(await forge({ iat, exp: iat + 15 * 60 }))).toBe("accepted");
+  });
+
+  it("refuses a token minted to live longer than the access-token lifetime plus skew", async () => {
+    const iat = now() - 60;
+    expect(await reasonOf(await forge({ iat, exp: iat + 2 * 3600 }))).toBe("lifetime too long");
+    expect(await reasonOf(await forge({ iat, exp: iat + 10 * 365 * 86_400 }))).toBe("lifetime too long");
+    expect(await reasonOf(await forge({ iat, exp: iat + 15 * 60 + 30 }))).toBe("accepted");
+    expect(await reasonOf(await forge({ iat, exp: iat + 15 * 60 + 31 }))).toBe("lifetime too long");
+  });
+
+  it("refuses a token without a session id, which no logout could revoke", async () => {
+    const iat = now();
+    expect(await reasonOf(await forge({ iat, exp: iat + 15 * 60, sid: null }))).toBe("missing sid");
+    await expect((await verifier()).sign({ ...alice, sessionId: "" })).rejects.toThrow(/sid/);
   });
 });

@@ -64,12 +64,14 @@ export function accountRepository(prisma: PrismaClient) {
       return count;
     },
 
+    /** Revokes the user's live sessions (but one, optionally); returns their ids for the revocation set. */
     async revokeUserSessions(userId: string, reason: string, db: Db = prisma, exceptSessionId?: string) {
-      const { count } = await db.session.updateMany({
+      const revoked = await db.session.updateManyAndReturn({
         where: { userId, revokedAt: null, ...(exceptSessionId ? { id: { not: exceptSessionId } } : {}) },
         data: { revokedAt: now(), revokedReason: reason },
+        select: { id: true },
       });
-      return count;
+      return revoked.map((session) => session.id);
     },
 
     createResetToken: (userId: string, tokenHash: string, expiresAt: Date) =>

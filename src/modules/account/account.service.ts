@@ -154,6 +154,7 @@ export async function refreshSession(ctx: RequestContext, input: RefreshSessionI
   const reuse = async () => {
     // A rotated token came back: it was copied. End the whole session so the copy dies with it.
     await accounts.revokeSession(session.id, "refresh token reused");
+    await ctx.auth.revocations.revoke([session.id]);
     ctx.log.warn(
       { event: "refresh_token_reuse", sessionId: session.id, userId: session.userId, ip: ctx.http.ip },
       "security: a rotated refresh token was presented again; its session was revoked",
@@ -180,14 +181,20 @@ export async function refreshSession(ctx: RequestContext, input: RefreshSessionI
 export async function logout(ctx: RequestContext): Promise<LogoutPayload> {
   const sessionId = ctx.viewer?.sessionId;
   const revokedSessions = sessionId ? await accountRepository(ctx.prisma).revokeSession(sessionId, "logout") : 0;
+  // Its access token too, not only the refresh token: listed even if the row was already revoked.
+  if (sessionId) await ctx.auth.revocations.revoke([sessionId]);
   ctx.http.clearCookie(REFRESH_COOKIE);
   return { revokedSessions, userErrors: [] };
 }
 
 export async function logoutAll(ctx: RequestContext, userId: string): Promise<LogoutPayload> {
-  const revokedSessions = await accountRepository(ctx.prisma).revokeUserSessions(userId, "logout everywhere");
+  const revoked = await accountRepository(ctx.prisma).revokeUserSessions(userId, "logout everywhere");
+  // The caller's own session may have been revoked before (it is still listed); list it anyway.
+  await ctx.auth.revocations.revoke([
+    ...new Set([...revoked, ...(ctx.viewer?.sessionId ? [ctx.viewer.sessionId] : [])]),
+  ]);
   ctx.http.clearCookie(REFRESH_COOKIE);
-  return { revokedSessions, userErrors: [] };
+  return { revokedSessions: revoked.length, userErrors: [] };
 }
 
 export async function requestPasswordReset(
@@ -243,14 +250,14 @@ export async function resetPassword(ctx: RequestContext, input: ResetPasswordInp
     return { success: false, userErrors: [userError(["input", "newPassword"], UserErrorCode.WEAK_PASSWORD, weak)] };
 
   const passwordHash = await hashPassword(input.newPassword);
-  const done = await accounts.transaction(async (tx) => {
-    if (!(await accounts.consumeResetToken(tokenHash, tx))) return false;
+  const revoked = await accounts.transaction(async (tx) => {
+    if (!(await accounts.consumeResetToken(tokenHash, tx))) return null;
     await accounts.updateUser(pending.userId, { passwordHash }, tx);
     // Whoever knew the old password may hold a session: end them all.
-    await accounts.revokeUserSessions(pending.userId, "password reset", tx);
-    return true;
+    return accounts.revokeUserSessions(pending.userId, "password reset", tx);
   });
-  if (!done) return invalidToken;
+  if (!revoked) return invalidToken;
+  await ctx.auth.revocations.revoke(revoked);
   ctx.log.info({ event: "password_reset", userId: pending.userId }, "password reset; all sessions revoked");
   return { success: true, userErrors: [] };
 }
@@ -280,11 +287,12 @@ export async function changePassword(
   if (weak)
     return { success: false, userErrors: [userError(["input", "newPassword"], UserErrorCode.WEAK_PASSWORD, weak)] };
   const passwordHash = await hashPassword(input.newPassword);
-  await accounts.transaction(async (tx) => {
+  const revoked = await accounts.transaction(async (tx) => {
     await accounts.updateUser(user.id, { passwordHash }, tx);
     // Other devices signed in with the old password are signed out; this one stays.
-    await accounts.revokeUserSessions(user.id, "password changed", tx, ctx.viewer?.sessionId ?? undefined);
+    return accounts.revokeUserSessions(user.id, "password changed", tx, ctx.viewer?.sessionId ?? undefined);
   });
+  await ctx.auth.revocations.revoke(revoked);
   return { success: true, userErrors: [] };
 }
 
@@ -320,10 +328,14 @@ export async function deleteMe(ctx: RequestContext, userId: string, input: Delet
       userErrors: [userError(["input", "password"], UserErrorCode.INVALID_CREDENTIALS, "The password is incorrect.")],
     };
   }
-  await accounts.transaction(async (tx) => {
+  const revoked = await accounts.transaction(async (tx) => {
     await accounts.updateUser(user.id, { deletedAt: new Date() }, tx);
-    await accounts.revokeUserSessions(user.id, "account deleted", tx);
+    return accounts.revokeUserSessions(user.id, "account deleted", tx);
   });
+  // Every token of the account dies with it, the caller's included (even if that session was revoked before).
+  await ctx.auth.revocations.revoke([
+    ...new Set([...revoked, ...(ctx.viewer?.sessionId ? [ctx.viewer.sessionId] : [])]),
+  ]);
   ctx.http.clearCookie(REFRESH_COOKIE);
   forgetUser(ctx, user.id);
   ctx.log.info({ event: "account_deleted", userId: user.id }, "account soft-deleted; sessions revoked");

@@ -23,6 +23,12 @@ export type Viewer = Readonly<{
   sessionId: string | null;
 }>;
 
+/**
+ * What an access token is issued for. Every token names its session: revocation (logout, password
+ * change, account deletion) works per session, so a token without one could never be revoked.
+ */
+export type TokenSubject = Viewer & { sessionId: string };
+
 export type TokenSettings = Readonly<{
   issuer: string;
   audience: string;
@@ -36,7 +42,7 @@ export type TokenSettings = Readonly<{
 const ALGORITHM = "EdDSA";
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 /** Allowed clock difference between this server and whoever minted the token. */
-const CLOCK_TOLERANCE_SECONDS = 30;
+export const CLOCK_TOLERANCE_SECONDS = 30;
 const roles: ReadonlySet<string> = new Set<Role>(["USER", "ADMIN"]);
 
 export class InvalidTokenError extends Error {
@@ -47,9 +53,9 @@ export class InvalidTokenError extends Error {
 }
 
 export interface AccessTokens {
-  sign(viewer: Viewer): Promise<{ token: string; expiresAt: Date }>;
-  /** Resolves the viewer, or throws InvalidTokenError. */
-  verify(token: string): Promise<Viewer>;
+  sign(subject: TokenSubject): Promise<{ token: string; expiresAt: Date }>;
+  /** Resolves the viewer (always with its session id), or throws InvalidTokenError. */
+  verify(token: string): Promise<TokenSubject>;
 }
 
 export async function createAccessTokens(settings: TokenSettings, log: Logger): Promise<AccessTokens> {
@@ -61,8 +67,9 @@ export async function createAccessTokens(settings: TokenSettings, log: Logger): 
 
   return {
     async sign(viewer) {
+      if (!viewer.sessionId) throw new Error("an access token must name its session (sid)");
       const expiresAt = new Date((Math.floor(Date.now() / 1000) + ACCESS_TOKEN_TTL_SECONDS) * 1000);
-      const token = await new SignJWT({ role: viewer.role, ...(viewer.sessionId ? { sid: viewer.sessionId } : {}) })
+      const token = await new SignJWT({ role: viewer.role, sid: viewer.sessionId })
         .setProtectedHeader({ alg: ALGORITHM, kid: signingJwk.kid, typ: "at+jwt" })
         .setIssuer(settings.issuer)
         .setAudience(settings.audience)
@@ -88,11 +95,21 @@ export async function createAccessTokens(settings: TokenSettings, log: Logger): 
         if (error instanceof joseErrors.JOSEError) throw new InvalidTokenError(error.code);
         throw error;
       }
-      const { sub, role, sid } = payload;
+      const { sub, role, sid, iat, exp } = payload;
       if (typeof sub !== "string" || typeof role !== "string" || !roles.has(role)) {
         throw new InvalidTokenError("ERR_JWT_CLAIM_VALIDATION_FAILED");
       }
-      return { id: sub, role: role as Role, sessionId: typeof sid === "string" ? sid : null };
+      // We never mint a token without a session, and one without could not be revoked by logout.
+      if (typeof sid !== "string" || sid === "") throw new InvalidTokenError("missing sid");
+      // jose checks `exp` but neither that `iat` is past nor how long a token was minted to live: a token
+      // minted by a wrong clock or a misused key could stay valid for years. The lifetime cap alone is not
+      // enough while `iat` may lie in the future, so both are checked.
+      const now = Math.floor(Date.now() / 1000);
+      if ((iat as number) > now + CLOCK_TOLERANCE_SECONDS) throw new InvalidTokenError("iat in the future");
+      if ((exp as number) - (iat as number) > ACCESS_TOKEN_TTL_SECONDS + CLOCK_TOLERANCE_SECONDS) {
+        throw new InvalidTokenError("lifetime too long");
+      }
+      return { id: sub, role: role as Role, sessionId: sid };
     },
   };
 }
