@@ -2,10 +2,10 @@ import type { FastifyBaseLogger } from "fastify";
 import type { PrismaClient } from "./generated/prisma/client.js";
 import type { SessionRevocations } from "./platform/auth/revocation.js";
 import type { AccessTokens, Viewer } from "./platform/auth/tokens.js";
+import type { RequestTrace } from "./platform/errors/presentation.js";
 import type { RequestLimits } from "./platform/limits/request-limits.js";
 import type { ChangeNotices } from "./platform/loaders/index.js";
 import type { Mailer } from "./platform/mail/index.js";
-import type { RequestTrace } from "./platform/plugins/error-masking.js";
 
 /**
  * Every module's per-request loaders, by module name. Each module adds its own entry from its

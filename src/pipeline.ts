@@ -26,11 +26,11 @@ import { authenticate } from "./platform/auth/authenticate.js";
 import type { AccessTokens } from "./platform/auth/tokens.js";
 import { costLimitPlugin } from "./platform/cost/index.js";
 import type { Database } from "./platform/db/database.js";
+import { errorReportingPlugin, formatError, type RequestTrace } from "./platform/errors/presentation.js";
 import {
   deadlineGuard,
   type OperationManifest,
   PersistedOperationCache,
-  presentLimitErrors,
   type QueryLimitSettings,
   queryLimitRules,
   queryParseOptions,
@@ -40,7 +40,6 @@ import {
 } from "./platform/limits/index.js";
 import { ChangeNotices } from "./platform/loaders/index.js";
 import type { Logger } from "./platform/logger/index.js";
-import { errorReportingPlugin, maskError, type RequestTrace } from "./platform/plugins/error-masking.js";
 import {
   type AppliedFieldLimits,
   type FieldLimitTable,
@@ -117,8 +116,7 @@ export async function registerRequestPipeline(
     // 5. Parse and validation limits
     ...(protection?.document ?? {}),
     // 8. Errors
-    formatError: (formatted, error) =>
-      presentLimitErrors(maskError(formatted, error), error, protection?.limitSettings ?? noLimitSettings),
+    formatError: formatError(config.isProduction),
     plugins: [
       // Cache hints are not used; the plugin alone costs about half the throughput (stack-facts).
       ApolloServerPluginCacheControlDisabled(),
@@ -192,14 +190,6 @@ function fieldStages(
   return applyMiddleware(schema, ...stages);
 }
 
-const noLimitSettings: QueryLimitSettings = {
-  maxDepth: Number.POSITIVE_INFINITY,
-  maxAliases: Number.POSITIVE_INFINITY,
-  maxDirectives: Number.POSITIVE_INFINITY,
-  maxTokens: Number.POSITIVE_INFINITY,
-  hideThresholds: false,
-};
-
 /** The protecting stages, configured once. */
 function protectionStages(config: Config, services: PipelineServices, fieldLimitTable: FieldLimitTable) {
   const limitSettings: QueryLimitSettings = {
@@ -210,7 +200,6 @@ function protectionStages(config: Config, services: PipelineServices, fieldLimit
     hideThresholds: config.isProduction,
   };
   return {
-    limitSettings,
     http: { production: config.isProduction, corsOrigins: config.http.corsOrigins },
     document: {
       validationRules: queryLimitRules(limitSettings) as ValidationRule[],

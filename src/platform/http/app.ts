@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
+import { clientErrorHandler, frameworkErrorHandler, registerErrorResponses } from "../errors/http-responses.js";
+import type { RequestTrace } from "../errors/presentation.js";
 import type { Logger } from "../logger/index.js";
-import type { RequestTrace } from "../plugins/error-masking.js";
 import type { RedisHealth } from "../redis/index.js";
-import { clientErrorHandler, frameworkErrorHandler, registerErrorResponses } from "./error-responses.js";
 
 export type HttpAppSettings = Readonly<{
   /** Addresses whose X-Forwarded-For is believed; anyone else could forge it to dodge limits. */
@@ -26,7 +26,7 @@ const acceptableRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
  * echoed back on every response), one log line per request with the GraphQL operation and its error codes,
  * and a GraphQL-shaped answer with a request id for every error, including those Fastify and Node would
  * write themselves: unparsable HTTP, oversized headers, an undecodable URL, a missing Host, an unknown
- * route or method (error-responses.ts).
+ * route or method (platform/errors/http-responses.ts).
  */
 export function createHttpApp(settings: HttpAppSettings, logger: Logger): FastifyInstance {
   const app = Fastify({

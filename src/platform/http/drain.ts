@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { sendGraphQLError, unavailableRetryAfterSeconds } from "./error-responses.js";
+import { sendGraphQLError, unavailableRetryAfterSeconds } from "../errors/http-responses.js";
 
 const shuttingDownMessage = `This server is shutting down. Retry after ${unavailableRetryAfterSeconds} s (another instance will answer).`;
 const cutMessage = `This server is shutting down and could not finish the request in time. Retry after ${unavailableRetryAfterSeconds} s.`;

@@ -2,7 +2,7 @@ import { Readable } from "node:stream";
 import { type ApolloServer, type BaseContext, HeaderMap, type HTTPGraphQLRequest } from "@apollo/server";
 import type { ApolloFastifyContextFunction } from "@as-integrations/fastify";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { replyWithFastifyError, sendGraphQLError } from "../http/error-responses.js";
+import { replyWithFastifyError, sendGraphQLError, withRequestId } from "../errors/http-responses.js";
 import { deadlineMessage } from "./deadline.js";
 import {
   acceptDocumentId,
@@ -143,16 +143,4 @@ function toGraphQLRequest(request: FastifyRequest): HTTPGraphQLRequest {
     search: queryStart === -1 ? "" : request.url.slice(queryStart),
     body: request.body,
   };
-}
-
-/** Adds the request id to each error of an error body Apollo wrote; anything else is left as it is. */
-function withRequestId(body: string, requestId: string): string {
-  try {
-    const parsed = JSON.parse(body) as { errors?: { extensions?: Record<string, unknown> }[] };
-    if (!Array.isArray(parsed.errors)) return body;
-    for (const error of parsed.errors) error.extensions = { ...error.extensions, requestId };
-    return JSON.stringify(parsed);
-  } catch {
-    return body;
-  }
 }

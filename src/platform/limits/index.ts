@@ -10,7 +10,7 @@ export {
   PersistedOperationCache,
   sha256Hex,
 } from "./persisted-operations.js";
-export { presentLimitErrors, type QueryLimitSettings, queryLimitRules, queryParseOptions } from "./query-limits.js";
+export { type QueryLimitSettings, queryLimitRules, queryParseOptions } from "./query-limits.js";
 export { noteRefusal, type RequestLimits } from "./request-limits.js";
 export { findUnacceptableText, textInputGuardPlugin, unacceptableText } from "./text-input-guard.js";
 export { operationVariables } from "./variables.js";

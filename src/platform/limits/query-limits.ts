@@ -1,5 +1,5 @@
 import { ApolloArmor } from "@escape.tech/graphql-armor";
-import { GraphQLError, type GraphQLFormattedError, type ValidationContext, type ValidationRule } from "graphql";
+import { GraphQLError, type ValidationContext, type ValidationRule } from "graphql";
 import { ClientError } from "../errors/index.js";
 
 export type QueryLimitSettings = Readonly<{
@@ -15,7 +15,7 @@ export type QueryLimitSettings = Readonly<{
   hideThresholds: boolean;
 }>;
 
-const limitMessages = {
+export const limitMessages = {
   depth: "The query is nested too deeply. Flatten it or split it into several queries.",
   aliases: "The query uses too many aliases. Split it into several queries.",
   directives: "The query uses too many directives.",
@@ -26,7 +26,7 @@ const limitMessages = {
  * Validation rules for depth, aliases and directives (graphql-armor's). They run with graphql-js' own
  * validation, before execution, and only the first time Apollo sees a document (it caches validated
  * documents), so repeated queries pay nothing. Rejections become QUERY_TOO_COMPLEX (see
- * `presentLimitErrors`).
+ * `formatError` in platform/errors/presentation.ts).
  */
 export function queryLimitRules(settings: QueryLimitSettings): ValidationRule[] {
   const reject =
@@ -52,28 +52,4 @@ export function queryLimitRules(settings: QueryLimitSettings): ValidationRule[] 
 /** Apollo's `parseOptions`: the parser stops counting at `maxTokens` and fails. */
 export function queryParseOptions(settings: QueryLimitSettings) {
   return { maxTokens: settings.maxTokens };
-}
-
-/**
- * A `formatError` step: limit rejections leave Apollo as GRAPHQL_VALIDATION_FAILED (rules) or
- * GRAPHQL_PARSE_FAILED (tokens); give them their own code, and in production drop the threshold the
- * parser puts in its message.
- */
-export function presentLimitErrors(
-  formatted: GraphQLFormattedError,
-  error: unknown,
-  settings: QueryLimitSettings,
-): GraphQLFormattedError {
-  const original = error instanceof GraphQLError ? error.originalError : undefined;
-  if (original instanceof ClientError && original.extensions.code === "QUERY_TOO_COMPLEX") {
-    return { ...formatted, extensions: { ...formatted.extensions, code: "QUERY_TOO_COMPLEX" } };
-  }
-  if (
-    formatted.extensions?.code === "GRAPHQL_PARSE_FAILED" &&
-    /Document contains more that \d+ tokens/.test(formatted.message)
-  ) {
-    const message = settings.hideThresholds ? limitMessages.tokens : formatted.message.replace(/^Syntax Error: /, "");
-    return { message, extensions: { ...formatted.extensions, code: "QUERY_TOO_COMPLEX" } };
-  }
-  return formatted;
 }

@@ -1,6 +1,5 @@
-import { GraphQLError } from "graphql";
 import { deny, type IRules, shield } from "graphql-shield";
-import { ClientError, internalErrorMessage } from "../errors/index.js";
+import { presentThrownInShield } from "../errors/presentation.js";
 import { denied, type ViewerContext } from "./rules.js";
 
 /** Rules by type and field name, as graphql-shield takes them. */
@@ -37,11 +36,7 @@ export function createShield(rules: RuleMap) {
     debug: false,
     fallbackError: (thrown, _parent, _args, ctx) => {
       if (thrown === null) return denied(ctx as unknown as ViewerContext);
-      if (thrown instanceof ClientError) return thrown;
-      return new GraphQLError(internalErrorMessage, {
-        originalError: thrown instanceof Error ? thrown : new Error(String(thrown)),
-        extensions: { code: "INTERNAL_SERVER_ERROR" },
-      });
+      return presentThrownInShield(thrown);
     },
   });
 }

@@ -3,7 +3,7 @@ import { STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
 import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { isDatabaseUnavailable } from "../db/errors.js";
-import { type ErrorCode, internalErrorMessage } from "../errors/index.js";
+import { type ErrorCode, internalErrorMessage } from "./index.js";
 
 /** How long clients are told to wait when the database (or the whole instance, shutting down) is away. */
 export const unavailableRetryAfterSeconds = 5;
@@ -144,4 +144,16 @@ export function registerErrorResponses(app: FastifyInstance) {
     });
     response.end(graphqlErrorBody("BAD_REQUEST", "This server supports no Expect header but 100-continue.", requestId));
   });
+}
+
+/** Adds the request id to each error of an error body Apollo wrote; anything else is left as it is. */
+export function withRequestId(body: string, requestId: string): string {
+  try {
+    const parsed = JSON.parse(body) as { errors?: { extensions?: Record<string, unknown> }[] };
+    if (!Array.isArray(parsed.errors)) return body;
+    for (const error of parsed.errors) error.extensions = { ...error.extensions, requestId };
+    return JSON.stringify(parsed);
+  } catch {
+    return body;
+  }
 }

@@ -1,18 +1,46 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { unwrapResolverError } from "@apollo/server/errors";
 import type { FastifyBaseLogger } from "fastify";
-import type { GraphQLFormattedError } from "graphql";
+import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { isDatabaseUnavailable } from "../db/errors.js";
-import { internalErrorMessage, isClientSafe } from "../errors/index.js";
-import { databaseUnavailableMessage, unavailableRetryAfterSeconds } from "../http/error-responses.js";
+import { limitMessages } from "../limits/query-limits.js";
 import { applyRefusal, noteRefusal, type RequestLimits } from "../limits/request-limits.js";
+import { databaseUnavailableMessage, unavailableRetryAfterSeconds } from "./http-responses.js";
+import { ClientError, internalErrorMessage, isClientSafe } from "./index.js";
+
+// Everything that decides what a client sees of an error lives in this folder: the catalog of codes
+// (catalog.ts), the errors the code throws (errors.ts), GraphQL errors (this file: Apollo's formatError,
+// the shield's error for a resolver that threw, the request id on every error) and HTTP-level errors
+// (http-responses.ts: bodies for errors Fastify, Node and Apollo answer before GraphQL runs).
 
 /**
- * Apollo's `formatError`: client errors keep their message and code; a database outage becomes a
- * retryable SERVICE_UNAVAILABLE; everything else (a Prisma message, a bug) is replaced by a generic
+ * Apollo's `formatError`: what a client sees of each error of a GraphQL response. With
+ * `hideThresholds` (production) limit messages do not state the limits' values.
+ */
+export function formatError(hideThresholds: boolean) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError =>
+    presentLimitErrors(maskError(formatted, error), error, hideThresholds);
+}
+
+/**
+ * What graphql-shield reports for an error thrown by a resolver or rule it guards: ClientErrors (the
+ * catalog's, meant for the caller) pass through; anything else becomes an internal error that still
+ * carries the original for the log (and for formatError, which may present it as an outage).
+ */
+export function presentThrownInShield(thrown: unknown): Error {
+  if (thrown instanceof ClientError) return thrown;
+  return new GraphQLError(internalErrorMessage, {
+    originalError: thrown instanceof Error ? thrown : new Error(String(thrown)),
+    extensions: { code: "INTERNAL_SERVER_ERROR" },
+  });
+}
+
+/**
+ * Client errors keep their message and code; a database outage becomes a retryable
+ * SERVICE_UNAVAILABLE; everything else (a Prisma message, a bug) is replaced by a generic
  * INTERNAL_SERVER_ERROR, keeping only the path.
  */
-export function maskError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+function maskError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = unwrapResolverError(error);
   if (isClientSafe(original) || isClientSafe(error)) {
     return formatted;
@@ -91,4 +119,28 @@ export function errorReportingPlugin<Context extends TracedContext>(): ApolloSer
       };
     },
   };
+}
+
+/**
+ * A `formatError` step: limit rejections leave Apollo as GRAPHQL_VALIDATION_FAILED (rules) or
+ * GRAPHQL_PARSE_FAILED (tokens); give them their own code, and in production drop the threshold the
+ * parser puts in its message.
+ */
+function presentLimitErrors(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  hideThresholds: boolean,
+): GraphQLFormattedError {
+  const original = error instanceof GraphQLError ? error.originalError : undefined;
+  if (original instanceof ClientError && original.extensions.code === "QUERY_TOO_COMPLEX") {
+    return { ...formatted, extensions: { ...formatted.extensions, code: "QUERY_TOO_COMPLEX" } };
+  }
+  if (
+    formatted.extensions?.code === "GRAPHQL_PARSE_FAILED" &&
+    /Document contains more that \d+ tokens/.test(formatted.message)
+  ) {
+    const message = hideThresholds ? limitMessages.tokens : formatted.message.replace(/^Syntax Error: /, "");
+    return { message, extensions: { ...formatted.extensions, code: "QUERY_TOO_COMPLEX" } };
+  }
+  return formatted;
 }
