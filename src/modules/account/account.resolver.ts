@@ -10,9 +10,9 @@ import {
   RequestPasswordResetInput,
   ResetPasswordInput,
   UpdateMeInput,
-} from "./account.inputs.js";
+} from "./account.input.js";
+import { AuthPayload, LogoutPayload, SuccessPayload, UpdateMePayload } from "./account.payload.js";
 import * as accounts from "./account.service.js";
-import { AuthPayload, LogoutPayload, SuccessPayload, UpdateMePayload } from "./account.type.js";
 
 @Resolver()
 export class AccountResolver {

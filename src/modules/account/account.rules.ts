@@ -1,7 +1,5 @@
 import { allow, isAuthenticated } from "../../platform/permissions/rules.js";
-
-// Payload fields are readable by whoever may call the mutation; `user` then goes through User's own rules.
-const payload = <F extends string>(...fields: F[]) => Object.fromEntries(fields.map((field) => [field, allow]));
+import { payloadPermissions } from "../../platform/validation/index.js";
 
 export const accountPermissions = {
   Mutation: {
@@ -16,15 +14,15 @@ export const accountPermissions = {
     updateMe: isAuthenticated,
     deleteMe: isAuthenticated,
   },
-  AuthPayload: payload(
+  // `user` in these goes through User's own rules (its own fields: see signedInAs).
+  AuthPayload: payloadPermissions(
     "user",
     "accessToken",
     "accessTokenExpiresAt",
     "refreshToken",
     "refreshTokenExpiresAt",
-    "userErrors",
   ),
-  SuccessPayload: payload("success", "userErrors"),
-  LogoutPayload: payload("revokedSessions", "userErrors"),
-  UpdateMePayload: payload("user", "userErrors"),
+  SuccessPayload: payloadPermissions("success"),
+  LogoutPayload: payloadPermissions("revokedSessions"),
+  UpdateMePayload: payloadPermissions("user"),
 };

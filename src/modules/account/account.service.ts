@@ -3,7 +3,7 @@ import { Prisma, type User } from "../../generated/prisma/client.js";
 import { hashOpaqueToken, newOpaqueToken } from "../../platform/auth/opaque-tokens.js";
 import { hashPassword, needsRehash, passwordProblem, verifyPassword } from "../../platform/auth/passwords.js";
 import { signedInAs } from "../../platform/permissions/viewer.js";
-import { type UserError, UserErrorCode, userError, validateInput } from "../../platform/validation/index.js";
+import { failWith, type UserError, UserErrorCode, userError, validateInput } from "../../platform/validation/index.js";
 import { forgetUser, rememberUser } from "../user/index.js";
 import type {
   ChangePasswordInput,
@@ -14,9 +14,9 @@ import type {
   RequestPasswordResetInput,
   ResetPasswordInput,
   UpdateMeInput,
-} from "./account.inputs.js";
+} from "./account.input.js";
+import type { AuthPayload, LogoutPayload, SuccessPayload, UpdateMePayload } from "./account.payload.js";
 import { accountRepository, type ClientInfo } from "./account.repository.js";
-import type { AuthPayload, LogoutPayload, SuccessPayload, UpdateMePayload } from "./account.type.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Sliding: every refresh starts another 7 days; a device unused for a week signs in again. */
@@ -36,16 +36,15 @@ const clientOf = (ctx: RequestContext): ClientInfo => ({
   userAgent: ctx.http.userAgent?.slice(0, 512) ?? null,
 });
 
-function failed(userErrors: UserError[]): AuthPayload {
-  return {
-    user: null,
-    accessToken: null,
-    accessTokenExpiresAt: null,
-    refreshToken: null,
-    refreshTokenExpiresAt: null,
-    userErrors,
-  };
-}
+const failed = failWith<AuthPayload>({
+  user: null,
+  accessToken: null,
+  accessTokenExpiresAt: null,
+  refreshToken: null,
+  refreshTokenExpiresAt: null,
+});
+const failedSuccess = failWith<SuccessPayload>({ success: false });
+const failedUpdate = failWith<UpdateMePayload>({ user: null });
 
 /**
  * Every way in (register, login, refreshSession, and a social sign-in when it comes) ends here, so each
@@ -202,7 +201,7 @@ export async function requestPasswordReset(
   input: RequestPasswordResetInput,
 ): Promise<SuccessPayload> {
   const errors = await validateInput(input);
-  if (errors.length > 0) return { success: false, userErrors: errors };
+  if (errors.length > 0) return failedSuccess(errors);
   // The answer (and its timing) must not say whether the address has an account, so the work for a
   // real account happens after the response is decided; failures are logged, never shown.
   void sendPasswordReset(ctx, normalizeEmail(input.email)).catch((error: unknown) =>
@@ -229,25 +228,21 @@ async function sendPasswordReset(ctx: RequestContext, email: string) {
 
 export async function resetPassword(ctx: RequestContext, input: ResetPasswordInput): Promise<SuccessPayload> {
   const errors = await validateInput(input);
-  if (errors.length > 0) return { success: false, userErrors: errors };
-  const invalidToken = {
-    success: false,
-    userErrors: [
-      userError(
-        ["input", "token"],
-        UserErrorCode.INVALID_TOKEN,
-        "This reset link is invalid, used or expired. Ask for a new one.",
-      ),
-    ],
-  };
+  if (errors.length > 0) return failedSuccess(errors);
+  const invalidToken = failedSuccess([
+    userError(
+      ["input", "token"],
+      UserErrorCode.INVALID_TOKEN,
+      "This reset link is invalid, used or expired. Ask for a new one.",
+    ),
+  ]);
   const accounts = accountRepository(ctx.prisma);
   const tokenHash = hashOpaqueToken(input.token);
   const pending = await accounts.findResetToken(tokenHash);
   if (!pending || pending.usedAt || pending.expiresAt <= new Date() || pending.user.deletedAt) return invalidToken;
   // A weak password leaves the token usable for a better one.
   const weak = await passwordProblem(input.newPassword, pending.user);
-  if (weak)
-    return { success: false, userErrors: [userError(["input", "newPassword"], UserErrorCode.WEAK_PASSWORD, weak)] };
+  if (weak) return failedSuccess([userError(["input", "newPassword"], UserErrorCode.WEAK_PASSWORD, weak)]);
 
   const passwordHash = await hashPassword(input.newPassword);
   const revoked = await accounts.transaction(async (tx) => {
@@ -268,24 +263,16 @@ export async function changePassword(
   input: ChangePasswordInput,
 ): Promise<SuccessPayload> {
   const errors = await validateInput(input);
-  if (errors.length > 0) return { success: false, userErrors: errors };
+  if (errors.length > 0) return failedSuccess(errors);
   const accounts = accountRepository(ctx.prisma);
   const user = await accounts.findActiveUser(userId);
   if (!user || !(await verifyPassword(user.passwordHash, input.currentPassword))) {
-    return {
-      success: false,
-      userErrors: [
-        userError(
-          ["input", "currentPassword"],
-          UserErrorCode.INVALID_CREDENTIALS,
-          "The current password is incorrect.",
-        ),
-      ],
-    };
+    return failedSuccess([
+      userError(["input", "currentPassword"], UserErrorCode.INVALID_CREDENTIALS, "The current password is incorrect."),
+    ]);
   }
   const weak = await passwordProblem(input.newPassword, user);
-  if (weak)
-    return { success: false, userErrors: [userError(["input", "newPassword"], UserErrorCode.WEAK_PASSWORD, weak)] };
+  if (weak) return failedSuccess([userError(["input", "newPassword"], UserErrorCode.WEAK_PASSWORD, weak)]);
   const passwordHash = await hashPassword(input.newPassword);
   const revoked = await accounts.transaction(async (tx) => {
     await accounts.updateUser(user.id, { passwordHash }, tx);
@@ -298,20 +285,20 @@ export async function changePassword(
 
 export async function updateMe(ctx: RequestContext, userId: string, input: UpdateMeInput): Promise<UpdateMePayload> {
   const errors = await validateInput(input);
-  if (errors.length > 0) return { user: null, userErrors: errors };
+  if (errors.length > 0) return failedUpdate(errors);
   const changes = {
     ...(input.name != null ? { name: input.name.trim() } : {}),
     ...(input.username != null ? { username: normalizeUsername(input.username) } : {}),
     ...(input.email != null ? { email: normalizeEmail(input.email) } : {}),
   };
   const taken = await takenErrors(ctx, changes, userId);
-  if (taken.length > 0) return { user: null, userErrors: taken };
+  if (taken.length > 0) return failedUpdate(taken);
   let user: User;
   try {
     user = await accountRepository(ctx.prisma).updateUser(userId, changes);
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
-    return { user: null, userErrors: await takenErrors(ctx, changes, userId) };
+    return failedUpdate(await takenErrors(ctx, changes, userId));
   }
   rememberUser(ctx, user);
   return { user, userErrors: [] };
@@ -319,14 +306,13 @@ export async function updateMe(ctx: RequestContext, userId: string, input: Updat
 
 export async function deleteMe(ctx: RequestContext, userId: string, input: DeleteMeInput): Promise<SuccessPayload> {
   const errors = await validateInput(input);
-  if (errors.length > 0) return { success: false, userErrors: errors };
+  if (errors.length > 0) return failedSuccess(errors);
   const accounts = accountRepository(ctx.prisma);
   const user = await accounts.findActiveUser(userId);
   if (!user || !(await verifyPassword(user.passwordHash, input.password))) {
-    return {
-      success: false,
-      userErrors: [userError(["input", "password"], UserErrorCode.INVALID_CREDENTIALS, "The password is incorrect.")],
-    };
+    return failedSuccess([
+      userError(["input", "password"], UserErrorCode.INVALID_CREDENTIALS, "The password is incorrect."),
+    ]);
   }
   const revoked = await accounts.transaction(async (tx) => {
     await accounts.updateUser(user.id, { deletedAt: new Date() }, tx);

@@ -1,10 +1,10 @@
 import { Field, Int, ObjectType } from "type-graphql";
 import type { User as UserRow } from "../../generated/prisma/client.js";
-import { UserError } from "../../platform/validation/index.js";
+import { MutationPayload } from "../../platform/validation/index.js";
 import { User } from "../user/index.js";
 
 @ObjectType({ description: "The result of signing up, signing in, or refreshing a session." })
-export class AuthPayload {
+export class AuthPayload extends MutationPayload {
   @Field(() => User, { nullable: true, description: "The signed-in account; null when `userErrors` is not empty." })
   user!: UserRow | null;
 
@@ -26,34 +26,22 @@ export class AuthPayload {
 
   @Field(() => Date, { nullable: true, description: "When the session ends unless refreshed before." })
   refreshTokenExpiresAt!: Date | null;
-
-  @Field(() => [UserError], { description: "Problems with the input; when non-empty, nothing happened." })
-  userErrors!: UserError[];
 }
 
 @ObjectType({ description: "The result of a mutation that returns no record." })
-export class SuccessPayload {
+export class SuccessPayload extends MutationPayload {
   @Field(() => Boolean, { description: "True when the change was made." })
   success!: boolean;
-
-  @Field(() => [UserError], { description: "Problems with the input; when non-empty, nothing happened." })
-  userErrors!: UserError[];
 }
 
 @ObjectType({ description: "The result of ending sessions." })
-export class LogoutPayload {
+export class LogoutPayload extends MutationPayload {
   @Field(() => Int, { description: "How many sessions were ended." })
   revokedSessions!: number;
-
-  @Field(() => [UserError], { description: "Problems with the input; when non-empty, nothing happened." })
-  userErrors!: UserError[];
 }
 
 @ObjectType({ description: "The result of changing the profile." })
-export class UpdateMePayload {
+export class UpdateMePayload extends MutationPayload {
   @Field(() => User, { nullable: true, description: "The account as it is now; null when `userErrors` is not empty." })
   user!: UserRow | null;
-
-  @Field(() => [UserError], { description: "Problems with the input; when non-empty, nothing happened." })
-  userErrors!: UserError[];
 }
