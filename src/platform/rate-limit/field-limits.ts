@@ -7,6 +7,11 @@
 // both get in. So our store makes the read *be* the write: `getForIdentity` runs one Lua script that
 // prunes the window, counts, and records the call if it fits, all atomically; `setForIdentity` has
 // nothing left to do. A test shows the shipped store over-admitting and this one not.
+//
+// What graphql-rate-limit still does here: it keys each count by the caller and the identity arguments
+// (the e-mail a sign-in targets), parses the window, and makes the admit-or-refuse decision from the
+// window the store returns. It is in the stack our users chose; the store is made per call only so the
+// verdict's retry time comes back to this call alone (the library's API returns just a message).
 import { createHash } from "node:crypto";
 import { type GraphQLResolveInfo, type GraphQLSchema, isObjectType } from "graphql";
 import type { IMiddlewareFunction, IMiddlewareTypeMap } from "graphql-middleware";
