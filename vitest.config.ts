@@ -14,6 +14,8 @@ export default defineConfig({
     reporters: ["default", "./tests/helpers/summary-reporter.ts"],
     setupFiles: ["reflect-metadata"],
     pool: "forks",
+    // As `npm start` runs the gateway: AsyncLocalStorage (statement cancellation) without promise hooks.
+    execArgv: ["--experimental-async-context-frame"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

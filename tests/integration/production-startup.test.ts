@@ -19,7 +19,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 type Run = { child: ChildProcess; lines: Record<string, unknown>[]; exit: Promise<number | null> };
 
 function startMain(env: Record<string, string>): Run {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const child = spawn(process.execPath, ["--experimental-async-context-frame", "--import", "tsx", "src/main.ts"], {
     // Only what a deployment would set: nothing inherited from the test run's own configuration.
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", LOG_LEVEL: "info", HOST: "127.0.0.1", ...env },
     stdio: ["ignore", "pipe", "pipe"],

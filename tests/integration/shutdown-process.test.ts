@@ -120,9 +120,13 @@ afterAll(async () => {
 
 describe("shutdown of the gateway process", () => {
   it("answers requests in flight at SIGTERM (or 503 at the drain deadline), closes keep-alive connections, exits 0", async () => {
-    const gateway = await startGateway(process.execPath, ["--import", "tsx", "src/main.ts"], {
-      SHUTDOWN_GRACE_MS: "5000",
-    });
+    const gateway = await startGateway(
+      process.execPath,
+      ["--experimental-async-context-frame", "--import", "tsx", "src/main.ts"],
+      {
+        SHUTDOWN_GRACE_MS: "5000",
+      },
+    );
     // An idle keep-alive connection: answered once, then left open by the client.
     const idle = await beginRequest(gateway.port, Buffer.byteLength(body));
     await waitForAnswer(idle);
