@@ -3,13 +3,14 @@
 //
 //   1. HTTP hardening    security headers, CORS allow-list                  platform/limits/http-hardening
 //   2. The route         body limit, trusted documents, execution deadline  platform/limits/graphql-route
-//   3. Authentication    bearer token -> viewer -> the request's context    platform/auth/authenticate
+//   3. Authentication    bearer token (not revoked) -> viewer -> context    platform/auth/authenticate
 //   4. The document      persisted operations (APQ, published manifests)    platform/limits/persisted-operations
-//   5. Parse, validate   tokens, depth, aliases, directives, fan-out        platform/limits/query-limits
+//   5. Parse, validate   tokens, depth, aliases, directives, fan-out;       platform/limits/query-limits,
+//                        text the database cannot store                     platform/limits/text-input-guard
 //   6. Cost and budget   priced before any resolver, refused with no SQL    platform/cost
-//   7. Each field        deadline -> field rate limits -> shield            fieldStages below
-//   8. Errors            masking, codes, request id on every error          errorPresentation below
-import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
+//   7. Each field        deadline -> field rate limits -> shield            one applyMiddleware call below
+//   8. Errors            masking, codes, request id on every error          platform/errors
+import { ApolloServer } from "@apollo/server";
 import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginLandingPageDisabled,
@@ -17,13 +18,12 @@ import {
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import fastifyCookie from "@fastify/cookie";
 import type { FastifyInstance } from "fastify";
-import type { GraphQLSchema, ValidationRule } from "graphql";
-import { applyMiddleware, type IMiddlewareTypeMap } from "graphql-middleware";
+import type { GraphQLSchema } from "graphql";
+import { applyMiddleware } from "graphql-middleware";
 import type { Config } from "./config/index.js";
 import type { RequestContext } from "./context.js";
 import { createModuleLoaders } from "./modules/index.js";
 import { authenticate } from "./platform/auth/authenticate.js";
-import type { AccessTokens } from "./platform/auth/tokens.js";
 import { costLimitPlugin } from "./platform/cost/index.js";
 import type { Database } from "./platform/db/database.js";
 import { errorReportingPlugin, formatError, type RequestTrace } from "./platform/errors/presentation.js";
@@ -39,7 +39,6 @@ import {
   textInputGuardPlugin,
 } from "./platform/limits/index.js";
 import { ChangeNotices } from "./platform/loaders/index.js";
-import type { Logger } from "./platform/logger/index.js";
 import {
   type AppliedFieldLimits,
   type FieldLimitTable,
@@ -55,9 +54,7 @@ export type PipelineServices = Readonly<{
   db: Database;
   redis: RedisConnection | null;
   limiter: Limiter;
-  tokens: AccessTokens;
   auth: RequestContext["auth"];
-  logger: Logger;
   /** Published operation manifests (trusted documents); loaded before anything connects. */
   manifest: OperationManifest;
 }>;
@@ -90,10 +87,11 @@ export async function registerRequestPipeline(
   // 7. Each field, outermost first: past the deadline a field fails before its limit or rule is checked,
   // and a limited field counts calls the shield then refuses.
   const fieldLimits = protection?.fieldLimits(typeSchema) ?? { applied: [], missing: [], middleware: {} };
-  const schema = fieldStages(typeSchema, [
+  const schema = applyMiddleware(
+    typeSchema,
     ...(protection ? [deadlineGuard(typeSchema), fieldLimits.middleware] : []),
     shieldMiddleware(),
-  ]);
+  );
 
   const apollo = new ApolloServer<RequestContext>({
     schema,
@@ -141,7 +139,7 @@ export async function registerRequestPipeline(
     // Past the deadline, the request's statements still running in PostgreSQL are cancelled.
     cancellable: protection ? services.db.cancellable : undefined,
     context: async (request, reply): Promise<RequestContext> => {
-      const viewer = await authenticate(request, services.tokens, services.auth.revocations);
+      const viewer = await authenticate(request, services.auth.tokens, services.auth.revocations);
       const trace: RequestTrace = { operationName: null, errorCodes: [] };
       request.graphqlTrace = trace;
       const { prisma } = services.db;
@@ -182,14 +180,6 @@ export async function registerRequestPipeline(
   };
 }
 
-/** The field stages as one ordered list, outermost first, applied in one call (graphql-middleware). */
-function fieldStages(
-  schema: GraphQLSchema,
-  stages: readonly (IMiddlewareTypeMap | ReturnType<typeof shieldMiddleware>)[],
-) {
-  return applyMiddleware(schema, ...stages);
-}
-
 /** The protecting stages, configured once. */
 function protectionStages(config: Config, services: PipelineServices, fieldLimitTable: FieldLimitTable) {
   const limitSettings: QueryLimitSettings = {
@@ -202,7 +192,7 @@ function protectionStages(config: Config, services: PipelineServices, fieldLimit
   return {
     http: { production: config.isProduction, corsOrigins: config.http.corsOrigins },
     document: {
-      validationRules: queryLimitRules(limitSettings) as ValidationRule[],
+      validationRules: queryLimitRules(limitSettings),
       parseOptions: queryParseOptions(limitSettings),
       // Apollo's guard against fragment fan-out (a small document that expands to millions of fields).
       maxRecursiveSelections: true,
@@ -213,7 +203,7 @@ function protectionStages(config: Config, services: PipelineServices, fieldLimit
         maxCost: config.graphql.maxCost,
         budget: { capacity: config.rateLimit.budget, restorePerSecond: config.rateLimit.restoreRate },
       }),
-    ] as ApolloServerPlugin<RequestContext>[],
+    ],
     fieldLimits: (schema: GraphQLSchema) => fieldLimitGuard(schema, fieldLimitTable, services.limiter),
   };
 }

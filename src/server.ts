@@ -87,8 +87,6 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
       db,
       redis,
       limiter,
-      tokens,
-      logger,
       manifest: manifests.manifest,
       auth: {
         tokens,
