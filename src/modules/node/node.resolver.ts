@@ -1,5 +1,6 @@
 import { Arg, Ctx, ID, Query, Resolver } from "type-graphql";
 import type { RequestContext } from "../../context.js";
+import { CostPerItemOf } from "../../platform/cost/index.js";
 import { Node } from "../../platform/node.js";
 import { findNode, findNodes } from "./node.service.js";
 
@@ -18,6 +19,7 @@ export class NodeResolver {
     description:
       "Objects by their ids, in the order asked (at most 100); null in each place where `node` would answer null.",
   })
+  @CostPerItemOf("ids")
   nodes(
     @Arg("ids", () => [ID], { description: "The objects' ids, at most 100." }) ids: string[],
     @Ctx() ctx: RequestContext,
