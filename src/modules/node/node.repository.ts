@@ -18,21 +18,21 @@ export const nodeTables = {
 
 export type NodeTypeName = keyof typeof nodeTables;
 
-const typeLookup = Object.entries(nodeTables).map(
-  ([typeName, table]) =>
-    (ids: string[]) =>
-      Prisma.sql`SELECT id::text AS id, ${typeName}::text AS "typeName" FROM ${Prisma.raw(`"${table}"`)} WHERE id = ANY(${ids}::uuid[])`,
+// Type names and tables are the constants above, never input, so they are written into the SQL text.
+const typeLookup = Prisma.join(
+  Object.entries(nodeTables).map(
+    ([typeName, table]) =>
+      Prisma.sql`SELECT id::text AS id, ${Prisma.raw(`'${typeName}'`)} AS "typeName" FROM ${Prisma.raw(`"${table}"`)} WHERE id IN (SELECT id FROM wanted)`,
+  ),
+  " UNION ALL ",
 );
 
 export function nodeRepository(db: Db) {
   return {
     /** Which type each id belongs to, in one statement over every table's primary key index. */
     findTypes: (ids: readonly string[]) =>
-      db.$queryRaw<{ id: string; typeName: NodeTypeName }[]>(
-        Prisma.join(
-          typeLookup.map((select) => select([...ids])),
-          " UNION ALL ",
-        ),
-      ),
+      db.$queryRaw<{ id: string; typeName: NodeTypeName }[]>`
+        WITH wanted(id) AS (SELECT unnest(${[...ids]}::uuid[]))
+        ${typeLookup}`,
   };
 }
