@@ -7,6 +7,7 @@ import { accountModule } from "./account/index.js";
 import { addressModule } from "./address/index.js";
 import { categoryModule } from "./category/index.js";
 import type { GatewayModule } from "./module.js";
+import { nodeModule } from "./node/index.js";
 import { orderModule } from "./order/index.js";
 import { postModule } from "./post/index.js";
 import { productModule } from "./product/index.js";
@@ -22,6 +23,7 @@ export const modules: readonly GatewayModule[] = [
   reviewModule,
   orderModule,
   postModule,
+  nodeModule,
 ];
 
 /** Every module's loaders, made fresh for each request so no cached row outlives it or crosses callers. */

@@ -129,6 +129,23 @@ const matrix: Row[] = [
     path: ["products", "edges", 0, "node", "reviews", "edges", 0, "node", "author", "email"],
     expect: { anonymous: "UNAUTHENTICATED", owner: "FORBIDDEN", other: "FORBIDDEN", admin: "allow" },
   },
+  // Open to everyone; what each caller sees through them is tested type by type in node.test.ts.
+  {
+    field: "Query.node",
+    query: "query($id: ID!) { node(id: $id) { id } }",
+    variables: (f) => ({ id: f.aliceOrderId }),
+    path: ["node"],
+    // Like `order`, but anonymous callers too just find nothing.
+    expect: { anonymous: "null", owner: "allow", other: "null", admin: "allow" },
+  },
+  {
+    field: "Query.nodes",
+    query: "query($ids: [ID!]!) { nodes(ids: $ids) { id } }",
+    variables: (f) => ({ ids: [f.bobDraftPostId] }),
+    path: ["nodes", 0],
+    owner: "bob",
+    expect: { anonymous: "null", owner: "allow", other: "null", admin: "allow" },
+  },
   {
     field: "Query.me",
     query: "{ me { username } }",

@@ -98,6 +98,17 @@ describe("operation cost", () => {
     expect(cost("{ categories { name children { name children { name } } } }")).toBe(3);
   });
 
+  it("prices nodes(ids:) per id, as that many node fields, and node as one object", () => {
+    const ids = ["a", "b", "c"];
+    const query = `query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Product { category { name } } } }`;
+    expect(cost(query, { ids })).toBe(3 * (1 + 1));
+    expect(cost(`{ node(id: "a") { id ... on Product { category { name } } } }`)).toBe(1 + 1);
+    // A nested connection multiplies per id; more than 100 ids count as 100 (execution refuses them).
+    const reviews = `query($ids: [ID!]!) { nodes(ids: $ids) { ... on Product { reviews(first: 10) { edges { node { rating } } } } } }`;
+    expect(cost(reviews, { ids: Array.from({ length: 150 }, () => "x") })).toBe(100 * (1 + (1 + 10 * 1)));
+    expect(cost(`{ nodes(ids: []) { id } }`)).toBe(1);
+  });
+
   it("counts every alias and every fragment, so repeating a field cannot hide its cost", () => {
     const aliased =
       "{ a: products(first: 10) { edges { node { name } } } b: products(first: 10) { edges { node { name } } } }";

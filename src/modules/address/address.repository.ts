@@ -10,6 +10,9 @@ export type AddressFields = Pick<
 /** Every write is scoped to its owner in the `where`: an id from someone else's book matches nothing. */
 export function addressRepository(db: Db) {
   return {
+    /** Whoever owns them: the service decides who may see each. */
+    findByIds: (ids: readonly string[]) => db.address.findMany({ where: { id: { in: [...ids] } } }),
+
     /** Every address of these users: default first, then oldest first (the order the book is shown in). */
     findByUserIds: (userIds: readonly string[]) =>
       db.address.findMany({

@@ -2,6 +2,7 @@ import type { RequestContext } from "../../context.js";
 import type { Address } from "../../generated/prisma/client.js";
 import type { Viewer } from "../../platform/auth/tokens.js";
 import { type Db, inTransaction, lockForTransaction } from "../../platform/db/transaction.js";
+import { parseId } from "../../platform/ids.js";
 import { failWith, reject, settle, UserErrorCode, validateId, validateInput } from "../../platform/validation/index.js";
 import type { CreateAddressInput, UpdateAddressInput } from "./address.input.js";
 import type { AddressPayload, DeleteAddressPayload } from "./address.payload.js";
@@ -9,6 +10,13 @@ import { type AddressFields, addressRepository } from "./address.repository.js";
 
 /** `User.addresses` is a plain list, so the book is bounded. */
 export const MAX_ADDRESSES = 20;
+
+/** One address by id, for its owner and admins only; anyone else gets null, as if there were none. */
+export async function findAddress(ctx: RequestContext, id: string) {
+  const address = await ctx.loaders.address.byId.load(parseId(id, "id"));
+  if (!address || !ctx.viewer) return null;
+  return address.userId === ctx.viewer.id || ctx.viewer.role === "ADMIN" ? address : null;
+}
 
 /** Who may read the book is decided by the field's permission rule (the owner or an admin). */
 export function userAddresses(ctx: RequestContext, userId: string) {

@@ -1,7 +1,11 @@
 import { Field, ID, ObjectType } from "type-graphql";
 import type { Address as AddressRow } from "../../generated/prisma/client.js";
+import { Node } from "../../platform/node.js";
 
-@ObjectType({ description: "A postal address in a user's address book. Visible to its owner and admins." })
+@ObjectType({
+  description: "A postal address in a user's address book. Visible to its owner and admins.",
+  implements: Node,
+})
 export class Address implements Omit<AddressRow, "userId"> {
   @Field(() => ID, { description: "Stable unique id." })
   id!: string;

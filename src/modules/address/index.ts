@@ -9,3 +9,5 @@ export const addressModule = defineModule({
   permissions: addressPermissions,
   loaders: createAddressLoaders,
 });
+
+export { findAddress } from "./address.service.js";

@@ -1,7 +1,8 @@
 import { Field, ID, ObjectType } from "type-graphql";
 import type { Category as CategoryRow } from "../../generated/prisma/client.js";
+import { Node } from "../../platform/node.js";
 
-@ObjectType({ description: "A node in the product category tree." })
+@ObjectType({ description: "A node in the product category tree.", implements: Node })
 export class Category implements Omit<CategoryRow, "parentId" | "path"> {
   @Field(() => ID, { description: "Stable unique id." })
   id!: string;

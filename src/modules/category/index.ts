@@ -10,5 +10,5 @@ export const categoryModule = defineModule({
   loaders: createCategoryLoaders,
 });
 
-export { CATEGORY_TREE_CHANGED } from "./category.service.js";
+export { CATEGORY_TREE_CHANGED, findCategory } from "./category.service.js";
 export { Category } from "./category.type.js";

@@ -9,3 +9,5 @@ export const orderModule = defineModule({
   permissions: orderPermissions,
   loaders: createOrderLoaders,
 });
+
+export { findOrder, findOrderItem } from "./order.service.js";

@@ -24,6 +24,10 @@ export function createOrderLoaders(deps: LoaderDeps) {
     byId: createLoader(deps, async (ids: readonly string[]) =>
       inKeyOrder(ids, await orders.findByIds(ids), (o) => o.id),
     ),
+    /** Any order's item: `findOrderItem` (order.service.ts) checks its order may be seen. */
+    itemById: createLoader(deps, async (ids: readonly string[]) =>
+      inKeyOrder(ids, await orders.findItemsByIds(ids), (item) => item.id),
+    ),
     itemsByOrderId: createLoader(deps, async (orderIds: readonly string[]) =>
       groupedInKeyOrder(orderIds, await orders.findItemsByOrderIds(orderIds), (item) => item.orderId),
     ),

@@ -26,6 +26,8 @@ export function orderRepository(prisma: Db) {
   return {
     findByIds: (ids: readonly string[]) => prisma.order.findMany({ where: { id: { in: [...ids] } } }),
 
+    findItemsByIds: (ids: readonly string[]) => prisma.orderItem.findMany({ where: { id: { in: [...ids] } } }),
+
     /** Items of these orders in the order they were added. */
     findItemsByOrderIds: (orderIds: readonly string[]) =>
       prisma.orderItem.findMany({

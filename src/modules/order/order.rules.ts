@@ -29,7 +29,8 @@ export const orderPermissions = {
   },
   // Items and the address snapshot are only reachable through `Order.items` and
   // `Order.shippingAddress`, which already passed the owner-or-admin rule above, and their rows carry
-  // no owner to check again. A new field returning either type must be ruled like an Order field.
+  // no owner to check again. A new field returning either type must be ruled like an Order field, or
+  // check the order itself as `node` does (`findOrderItem` answers null unless the order may be seen).
   OrderItem: {
     id: allow,
     quantity: allow,

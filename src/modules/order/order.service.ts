@@ -40,6 +40,13 @@ export async function findOrder(ctx: RequestContext, id: string) {
   return order.userId === ctx.viewer.id || ctx.viewer.role === "ADMIN" ? order : null;
 }
 
+/** One order item by id: visible exactly when its order is (the row carries no owner of its own). */
+export async function findOrderItem(ctx: RequestContext, id: string) {
+  const item = await ctx.loaders.order.itemById.load(parseId(id, "id"));
+  if (!item) return null;
+  return (await findOrder(ctx, item.orderId)) ? item : null;
+}
+
 /** Who may list them is decided by the `User.orders` permission rule (the user or an admin). */
 export async function userOrders(ctx: RequestContext, userId: string, args: ConnectionArguments) {
   const page = pageRequest(args, newestFirst);

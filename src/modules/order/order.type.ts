@@ -1,5 +1,6 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { type OrderItem as OrderItemRow, type Order as OrderRow, OrderStatus } from "../../generated/prisma/client.js";
+import { Node } from "../../platform/node.js";
 import { connectionType } from "../../platform/pagination/index.js";
 
 registerEnumType(OrderStatus, {
@@ -41,7 +42,7 @@ export class ShippingAddress {
   country!: string;
 }
 
-@ObjectType({ description: "A purchase. Visible to the customer who placed it and to admins." })
+@ObjectType({ description: "A purchase. Visible to the customer who placed it and to admins.", implements: Node })
 export class Order implements Omit<OrderRow, "userId" | "shippingAddress" | "idempotencyKey"> {
   @Field(() => ID, { description: "Stable unique id." })
   id!: string;
@@ -62,7 +63,7 @@ export class Order implements Omit<OrderRow, "userId" | "shippingAddress" | "ide
   updatedAt!: Date;
 }
 
-@ObjectType({ description: "One product line of an order, at the price paid." })
+@ObjectType({ description: "One product line of an order, at the price paid.", implements: Node })
 export class OrderItem implements Omit<OrderItemRow, "orderId" | "productId" | "createdAt"> {
   @Field(() => ID, { description: "Stable unique id." })
   id!: string;

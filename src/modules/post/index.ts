@@ -9,3 +9,5 @@ export const postModule = defineModule({
   permissions: postPermissions,
   loaders: createPostLoaders,
 });
+
+export { findPost } from "./post.service.js";

@@ -1,5 +1,6 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { type Post as PostRow, PostStatus } from "../../generated/prisma/client.js";
+import { Node } from "../../platform/node.js";
 import { connectionType } from "../../platform/pagination/index.js";
 
 registerEnumType(PostStatus, {
@@ -11,7 +12,10 @@ registerEnumType(PostStatus, {
   },
 });
 
-@ObjectType({ description: "A blog post. Published posts are public; drafts are visible to their author and admins." })
+@ObjectType({
+  description: "A blog post. Published posts are public; drafts are visible to their author and admins.",
+  implements: Node,
+})
 export class Post implements Omit<PostRow, "authorId"> {
   @Field(() => ID, { description: "Stable unique id." })
   id!: string;

@@ -11,5 +11,5 @@ export const productModule = defineModule({
 });
 
 export { isOnSale, productInventory } from "./product.repository.js";
-export { forgetProducts, rememberProduct } from "./product.service.js";
+export { findProduct, forgetProducts, rememberProduct } from "./product.service.js";
 export { Product } from "./product.type.js";

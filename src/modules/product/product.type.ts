@@ -1,5 +1,6 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { type Product as ProductRow, ProductStatus } from "../../generated/prisma/client.js";
+import { Node } from "../../platform/node.js";
 import { connectionType } from "../../platform/pagination/index.js";
 
 registerEnumType(ProductStatus, {
@@ -12,7 +13,7 @@ registerEnumType(ProductStatus, {
   },
 });
 
-@ObjectType({ description: "Something the shop sells." })
+@ObjectType({ description: "Something the shop sells.", implements: Node })
 export class Product implements Omit<ProductRow, "categoryId" | "deletedAt"> {
   @Field(() => ID, { description: "Stable unique id." })
   id!: string;

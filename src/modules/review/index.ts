@@ -9,3 +9,5 @@ export const reviewModule = defineModule({
   permissions: reviewPermissions,
   loaders: createReviewLoaders,
 });
+
+export { findReview } from "./review.service.js";

@@ -1,5 +1,5 @@
 import type { Review } from "../../generated/prisma/client.js";
-import { createLoader, type LoaderDeps, loaderPerArguments } from "../../platform/loaders/index.js";
+import { createLoader, inKeyOrder, type LoaderDeps, loaderPerArguments } from "../../platform/loaders/index.js";
 import type { PageRequest } from "../../platform/pagination/index.js";
 import { reviewRepository } from "./review.repository.js";
 
@@ -14,6 +14,9 @@ declare module "../../context.js" {
 export function createReviewLoaders(deps: LoaderDeps) {
   const reviews = reviewRepository(deps.prisma);
   return {
+    byId: createLoader(deps, async (ids: readonly string[]) =>
+      inKeyOrder(ids, await reviews.findByIds(ids), (r) => r.id),
+    ),
     pageByProduct: loaderPerArguments((page: PageRequest<Review>) =>
       createLoader(deps, (productIds: readonly string[]) => reviews.pagesBy("productId", productIds, page)),
     ),

@@ -16,6 +16,8 @@ export type ReviewScope = { id: string; authorId?: string };
 
 export function reviewRepository(db: Db) {
   return {
+    findByIds: (ids: readonly string[]) => db.review.findMany({ where: { id: { in: [...ids] } } }),
+
     pagesBy: (parent: ReviewParent, parentIds: readonly string[], page: PageRequest<Review>) =>
       pagesByParent(db, parentIds, page, {
         table: "reviews",

@@ -3,6 +3,7 @@ import type { Product, Review } from "../../generated/prisma/client.js";
 import type { Viewer } from "../../platform/auth/tokens.js";
 import { isUniqueViolation } from "../../platform/db/errors.js";
 import { inTransaction } from "../../platform/db/transaction.js";
+import { parseId } from "../../platform/ids.js";
 import {
   type ConnectionArguments,
   pageRequest,
@@ -10,7 +11,7 @@ import {
   toConnection,
 } from "../../platform/pagination/index.js";
 import { failWith, reject, settle, UserErrorCode, validateId, validateInput } from "../../platform/validation/index.js";
-import { isOnSale, productInventory, rememberProduct } from "../product/index.js";
+import { findProduct, isOnSale, productInventory, rememberProduct } from "../product/index.js";
 import type { CreateReviewInput, UpdateReviewInput } from "./review.input.js";
 import type { DeleteReviewPayload, ReviewPayload } from "./review.payload.js";
 import { onePerAuthorConstraint, type ReviewScope, reviewRepository } from "./review.repository.js";
@@ -27,6 +28,16 @@ export async function authorReviews(ctx: RequestContext, authorId: string, args:
   const page = pageRequest(args, newestFirst);
   const rows = await ctx.loaders.review.pageByAuthor(page).load(authorId);
   return toConnection(rows, page, () => ctx.loaders.review.countByAuthor.load(authorId));
+}
+
+/**
+ * One review by id. A review is read on its product's page, so it is visible when its product is: one
+ * about a draft, archived or deleted product answers null for everyone but admins.
+ */
+export async function findReview(ctx: RequestContext, id: string) {
+  const review = await ctx.loaders.review.byId.load(parseId(id, "id"));
+  if (!review) return null;
+  return (await findProduct(ctx, { id: review.productId })) ? review : null;
 }
 
 const failed = failWith<ReviewPayload>({ review: null });

@@ -1,8 +1,12 @@
 import { Field, ID, Int, ObjectType } from "type-graphql";
 import type { Review as ReviewRow } from "../../generated/prisma/client.js";
+import { Node } from "../../platform/node.js";
 import { connectionType } from "../../platform/pagination/index.js";
 
-@ObjectType({ description: "A customer's rating and opinion of a product; one per customer and product." })
+@ObjectType({
+  description: "A customer's rating and opinion of a product; one per customer and product.",
+  implements: Node,
+})
 export class Review implements Omit<ReviewRow, "productId" | "authorId"> {
   @Field(() => ID, { description: "Stable unique id." })
   id!: string;

@@ -11,5 +11,5 @@ export const userModule = defineModule({
 });
 
 export { isSelfOrAdmin } from "./user.rules.js";
-export { forgetUser, rememberUser } from "./user.service.js";
+export { findUser, forgetUser, rememberUser } from "./user.service.js";
 export { User } from "./user.type.js";

@@ -1,5 +1,6 @@
 import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
 import { Role, type User as UserRow } from "../../generated/prisma/client.js";
+import { Node } from "../../platform/node.js";
 import { connectionType } from "../../platform/pagination/index.js";
 
 registerEnumType(Role, {
@@ -14,6 +15,7 @@ registerEnumType(Role, {
 @ObjectType({
   description:
     "An account. Profile fields are public; contact details, orders and addresses only for the account itself and admins.",
+  implements: Node,
 })
 export class User implements Pick<UserRow, "id" | "username" | "name" | "email" | "role" | "createdAt"> {
   @Field(() => ID, { description: "Stable unique id." })

@@ -8,6 +8,8 @@
 //                                                  variable counts at its default, as it will run
 //   edges, pageInfo (connection plumbing)          0 + their fields
 //   any other object, or list of objects           1 + its fields
+//   a list with one object per item of a list      n × (1 + its fields), n = the argument's length
+//   argument (marked with CostPerItemOf: nodes)    (at most 100): it reads n objects, like n fields
 //   a search argument (marked with SearchCost)     + 5 per full-text term (at most 10 terms), + 5 per
 //                                                  substring search, added to the field it filters
 //
@@ -37,9 +39,18 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from "graphql";
+import { Extensions } from "type-graphql";
 import { operationVariables } from "../limits/variables.js";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../pagination/index.js";
 import { type SearchCostKind, searchCost } from "../search/index.js";
+
+/**
+ * Marks a field that returns one object per item of the named list argument (`nodes(ids:)`): it is
+ * priced as that many single-object fields, so a list of ids cannot buy 100 objects for the price of one.
+ */
+export function CostPerItemOf(argument: string): MethodDecorator {
+  return Extensions({ costPerItemOf: argument });
+}
 
 /** Added for each root field of a mutation: writes cost more than reads whatever they return. */
 export const MUTATION_FIELD_COST = 10;
@@ -122,6 +133,8 @@ function fieldCost(walk: Walk, parent: Parent, node: FieldNode): number {
     selectionCost(walk, { type, pageSize }, node.selectionSet as SelectionSetNode);
   if (inConnection && name === "edges") return (parent.pageSize ?? 0) * children(null);
   if (inConnection && name === "pageInfo") return children(null);
+  const perItemOf = field.extensions.costPerItemOf;
+  if (typeof perItemOf === "string") return listLength(walk, field, node, perItemOf) * (1 + children(null));
   const search = searchArgumentsCost(walk, field, node);
   if (isConnection(field)) return 1 + search + children(pageSize(walk, field, node));
   return 1 + search + children(null);
@@ -182,6 +195,18 @@ function isConnection(field: GraphQLField<unknown, unknown>): boolean {
     "edges" in (type as GraphQLObjectType).getFields() &&
     field.args.some((arg) => arg.name === "first" || arg.name === "last")
   );
+}
+
+/** How many items the list argument holds, at most MAX_PAGE_SIZE (execution refuses more). */
+function listLength(walk: Walk, field: GraphQLField<unknown, unknown>, node: FieldNode, argument: string): number {
+  let args: Record<string, unknown>;
+  try {
+    args = getArgumentValues(field, node, walk.variables);
+  } catch {
+    return 1; // execution refuses arguments that do not coerce
+  }
+  const list = args[argument];
+  return Array.isArray(list) ? Math.min(list.length, MAX_PAGE_SIZE) : 1;
 }
 
 /** The page size the field will be asked for; a bad value counts as the default (execution refuses it). */
