@@ -23,12 +23,13 @@ function editFields(
   );
 }
 
-const field = (name: string, deprecated?: string): FieldDefinitionNode =>
-  (
-    parse(`type T { ${name}: String${deprecated ? ` @deprecated(reason: "${deprecated}")` : ""} }`).definitions[0] as {
-      fields: FieldDefinitionNode[];
-    }
-  ).fields[0] as FieldDefinitionNode;
+function field(name: string, deprecated?: string): FieldDefinitionNode {
+  const [type] = parse(
+    `type T { ${name}: String${deprecated ? ` @deprecated(reason: "${deprecated}")` : ""} }`,
+  ).definitions;
+  if (type?.kind !== Kind.OBJECT_TYPE_DEFINITION || !type.fields?.[0]) throw new Error("unreachable");
+  return type.fields[0];
+}
 
 describe("schema changes against the last release (schema.baseline.graphql)", () => {
   it("has no breaking change that schema-changes.json does not accept with a reason", async () => {
