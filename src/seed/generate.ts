@@ -62,7 +62,9 @@ export async function generateSeedData(scale: number, passwords: SeedPasswords =
   );
   const posts = generatePosts(new Random(SEED, "posts"), count(BASE_COUNTS.posts, 5), users);
   // users[1] is alice (SEED_ACCOUNTS order).
-  applyDemoRecords(products, stats, reviews, posts, users[1]?.id ?? "");
+  const headphones = leaves.find((leaf) => leaf.name === "Headphones");
+  if (!headphones) throw new Error("seed: the taxonomy has no Headphones leaf");
+  applyDemoRecords(products, stats, reviews, posts, users[1]?.id ?? "", headphones.id);
 
   return {
     users: users.map((u, i) => ({
