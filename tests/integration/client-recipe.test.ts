@@ -1,6 +1,6 @@
 // client/apollo.ts against a real gateway: its fetch goes to Fastify's inject with a browser-like cookie jar.
-// Cache pagination (relayStylePagination) and the cookie refresh on UNAUTHENTICATED; the Retry-After link
-// is type-checked only.
+// Cache pagination (relayStylePagination), the cookie refresh on UNAUTHENTICATED, and the resend after a
+// budget refusal's Retry-After (a second gateway with a tiny budget).
 import { gql } from "@apollo/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGatewayClient } from "../../client/apollo.js";
@@ -9,6 +9,8 @@ import { startTestGateway, type TestGateway } from "../helpers/gateway.js";
 
 describe("client/apollo.ts (pglite)", () => {
   let gw: TestGateway;
+  let limited: TestGateway;
+  let target: () => TestGateway = () => gw;
   const cookies = new Map<string, string>();
   const requests: { authorization: string | null }[] = [];
 
@@ -17,7 +19,7 @@ describe("client/apollo.ts (pglite)", () => {
     const headers = new Headers(init?.headers);
     requests.push({ authorization: headers.get("authorization") });
     if (cookies.size > 0) headers.set("cookie", [...cookies].map(([k, v]) => `${k}=${v}`).join("; "));
-    const reply = await gw.gateway.app.inject({
+    const reply = await target().gateway.app.inject({
       method: "POST",
       url: "/graphql",
       headers: Object.fromEntries(headers),
@@ -35,8 +37,13 @@ describe("client/apollo.ts (pglite)", () => {
 
   beforeAll(async () => {
     gw = await startTestGateway("pglite", { seedScale: 0.02 });
+    // 10 points, refilled at 10 a second: the third 4-point query waits for about a second.
+    limited = await startTestGateway("pglite", {
+      seedScale: 0.02,
+      env: { RATE_LIMIT_BUDGET: "10", RATE_LIMIT_RESTORE_RATE: "10", QUERY_MAX_COST: "10" },
+    });
   });
-  afterAll(() => gw?.close());
+  afterAll(() => Promise.all([gw?.close(), limited?.close()]));
 
   it("appends the pages of a connection in the cache (relayStylePagination)", async () => {
     const client = createGatewayClient({ uri: "http://localhost/graphql", fetch: browserFetch });
@@ -79,5 +86,28 @@ describe("client/apollo.ts (pglite)", () => {
     const result = await client.query<{ me: { username: string } | null }>({ query: ME });
     expect(result.data?.me?.username).toBe("alice");
     expect(requests.map((r) => r.authorization?.startsWith("Bearer ") ?? false)).toEqual([true, false, true]);
+  });
+
+  it("waits as long as Retry-After says and resends a request refused for the budget", async () => {
+    target = () => limited;
+    try {
+      const client = createGatewayClient({ uri: "http://localhost/graphql", fetch: browserFetch });
+      const NAMES = gql`
+        query Names { products(first: 3) { edges { node { id name } } } }
+      `;
+      requests.length = 0;
+      for (let i = 0; i < 3; i++) {
+        const result = await client.query<{ products: { edges: unknown[] } }>({
+          query: NAMES,
+          fetchPolicy: "network-only",
+        });
+        expect(result.error).toBeUndefined();
+        expect(result.data?.products.edges).toHaveLength(3);
+      }
+      // Three answers, four requests: the third was refused once, then resent.
+      expect(requests).toHaveLength(4);
+    } finally {
+      target = () => gw;
+    }
   });
 });
