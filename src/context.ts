@@ -21,7 +21,7 @@ export type HttpExchange = {
   ip: string;
   userAgent: string | null;
   getCookie(name: string): string | undefined;
-  /** Always HttpOnly, Secure, SameSite=Strict, Path=/. */
+  /** Always HttpOnly, SameSite=Strict, Path=/; Secure (and `__Host-` kept) unless REFRESH_COOKIE_INSECURE_DEV. */
   setCookie(name: string, value: string, expires: Date): void;
   clearCookie(name: string): void;
 };

@@ -82,6 +82,12 @@ export async function registerRequestPipeline(
   // 1. HTTP hardening
   if (protection) await registerHttpHardening(app, protection.http);
   await app.register(fastifyCookie);
+  // Browsers that do not count http://localhost as secure (Safari; any browser on a LAN address) drop a
+  // `Secure` cookie sent over http, and a `__Host-` name demands `Secure`. REFRESH_COOKIE_INSECURE_DEV (never
+  // in production: config refuses it) drops both, so the browser sign-in flow works on a plain-http dev server.
+  const insecureCookie = config.http.refreshCookieInsecure;
+  const cookieName = (name: string) => (insecureCookie ? name.replace(/^__Host-/, "") : name);
+  const cookieOptions = { httpOnly: true, secure: !insecureCookie, sameSite: "strict", path: "/" } as const;
 
   const typeSchema = await buildTypeSchema();
   // 7. Each field, outermost first: past the deadline a field fails before its limit or rule is checked,
@@ -157,12 +163,12 @@ export async function registerRequestPipeline(
         http: {
           ip: request.ip,
           userAgent: request.headers["user-agent"] ?? null,
-          getCookie: (name) => request.cookies[name],
+          getCookie: (name) => request.cookies[cookieName(name)],
           setCookie: (name, value, expires) => {
-            reply.setCookie(name, value, { httpOnly: true, secure: true, sameSite: "strict", path: "/", expires });
+            reply.setCookie(cookieName(name), value, { ...cookieOptions, expires });
           },
           clearCookie: (name) => {
-            reply.clearCookie(name, { httpOnly: true, secure: true, sameSite: "strict", path: "/" });
+            reply.clearCookie(cookieName(name), cookieOptions);
           },
         },
         limits: {

@@ -52,6 +52,7 @@ const envSchema = z.object({
       message: "must be origins like https://shop.example.com (scheme and host, no path), comma-separated",
     })
     .optional(),
+  REFRESH_COOKIE_INSECURE_DEV: booleanString.default(false),
   REQUEST_BODY_LIMIT_BYTES: positiveInt(50 * 1024 * 1024).default(100 * 1024),
   REQUEST_TIMEOUT_MS: positiveInt(300_000).default(10_000),
   INTROSPECTION: booleanString.optional(),
@@ -102,6 +103,11 @@ export type Config = Readonly<{
     trustProxy: readonly string[];
     /** Origins browsers may call from (CORS); empty: same-origin only. */
     corsOrigins: readonly string[];
+    /**
+     * Development only (refused in production): the refresh cookie is `refresh_token` without `Secure`
+     * instead of `__Host-refresh_token`, which browsers that do not count http://localhost as secure drop.
+     */
+    refreshCookieInsecure: boolean;
     bodyLimitBytes: number;
     /** Execution deadline of one GraphQL request. */
     requestTimeoutMs: number;
@@ -208,6 +214,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (isProduction && e.CORS_ORIGINS?.includes("*")) {
     problems.push("CORS_ORIGINS: `*` is not allowed in production; list the origins");
   }
+  if (isProduction && e.REFRESH_COOKIE_INSECURE_DEV) {
+    problems.push(
+      "REFRESH_COOKIE_INSECURE_DEV: development only; production refresh cookies are always __Host- and Secure",
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return deepFreeze({
@@ -220,6 +231,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
       trustProxy: e.TRUST_PROXY ?? [],
       corsOrigins: e.CORS_ORIGINS ?? [],
+      refreshCookieInsecure: e.REFRESH_COOKIE_INSECURE_DEV,
       bodyLimitBytes: e.REQUEST_BODY_LIMIT_BYTES,
       requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     },

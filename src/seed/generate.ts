@@ -3,6 +3,7 @@ import * as argon2 from "argon2";
 import type { Prisma } from "../generated/prisma/client.js";
 import { generateCategories } from "./categories.js";
 import { SEED_PASSWORD, type SeedPasswords } from "./constants.js";
+import { applyDemoRecords } from "./demo.js";
 import { generateOrders } from "./orders.js";
 import { generatePosts } from "./posts.js";
 import { generateProducts } from "./products.js";
@@ -60,6 +61,10 @@ export async function generateSeedData(scale: number, passwords: SeedPasswords =
     products,
   );
   const posts = generatePosts(new Random(SEED, "posts"), count(BASE_COUNTS.posts, 5), users);
+  // users[1] is alice (SEED_ACCOUNTS order).
+  const headphones = leaves.find((leaf) => leaf.name === "Headphones");
+  if (!headphones) throw new Error("seed: the taxonomy has no Headphones leaf");
+  applyDemoRecords(products, stats, reviews, posts, users[1]?.id ?? "", headphones.id);
 
   return {
     users: users.map((u, i) => ({

@@ -20,6 +20,7 @@ import type { SeedPasswords } from "./constants.js";
 import { generateSeedData, type SeedData } from "./generate.js";
 
 export { SEED_ACCOUNTS, SEED_NOW, SEED_PASSWORD, type SeedPasswords } from "./constants.js";
+export { DEMO_SLUGS } from "./demo.js";
 export { generateSeedData, type SeedData } from "./generate.js";
 
 export interface SeedOptions {

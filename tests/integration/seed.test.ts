@@ -3,7 +3,14 @@
 import * as argon2 from "argon2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "../../src/generated/prisma/client.js";
-import { SEED_ACCOUNTS, SEED_NOW, SEED_PASSWORD, type SeedSummary, seedDatabase } from "../../src/seed/index.js";
+import {
+  DEMO_SLUGS,
+  SEED_ACCOUNTS,
+  SEED_NOW,
+  SEED_PASSWORD,
+  type SeedSummary,
+  seedDatabase,
+} from "../../src/seed/index.js";
 import { backends, createTestDatabase, type TestDatabase } from "../helpers/database.js";
 
 /** Rows that break an invariant; every consistency query below returns the offenders, expected to be none. */
@@ -202,6 +209,18 @@ for (const backend of backends) {
         ).toBeGreaterThan(0);
         expect(await prisma.post.count({ where: { author: { username: "bob" }, status: "DRAFT" } })).toBeGreaterThan(0);
       });
+    });
+
+    it("contains the demo records the README names, as its examples need them", async () => {
+      const alice = await prisma.user.findUniqueOrThrow({ where: { username: "alice" } });
+      const product = await prisma.product.findUniqueOrThrow({ where: { slug: DEMO_SLUGS.product } });
+      expect(product).toMatchObject({ name: "Aurora Wireless Headphones", status: "ACTIVE", deletedAt: null });
+      expect(product.stock).toBeGreaterThanOrEqual(10);
+      expect(product.reviewCount).toBeGreaterThan(0);
+      // The README's createReview example is alice's first review of it.
+      expect(await prisma.review.count({ where: { productId: product.id, authorId: alice.id } })).toBe(0);
+      const post = await prisma.post.findUniqueOrThrow({ where: { slug: DEMO_SLUGS.post } });
+      expect(post).toMatchObject({ authorId: alice.id, status: "PUBLISHED" });
     });
 
     it("makes products findable by full-text search", async () => {

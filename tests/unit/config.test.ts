@@ -94,6 +94,17 @@ describe("loadConfig", () => {
     });
   });
 
+  it("drops Secure from the refresh cookie only when asked, and never in production", () => {
+    expect(loadConfig({}).http.refreshCookieInsecure).toBe(false);
+    expect(loadConfig({ REFRESH_COOKIE_INSECURE_DEV: "true" }).http.refreshCookieInsecure).toBe(true);
+    const key = generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+    const production = { NODE_ENV: "production", JWT_PRIVATE_KEY: key, DATABASE_URL: "postgresql://db/app" };
+    expect(loadConfig(production).http.refreshCookieInsecure).toBe(false);
+    expect(failure({ ...production, REFRESH_COOKIE_INSECURE_DEV: "true" }).problems).toEqual([
+      expect.stringMatching(/^REFRESH_COOKIE_INSECURE_DEV: development only/),
+    ]);
+  });
+
   it("refuses a signing key that is not Ed25519 (a weak or wrong key never starts the server)", () => {
     const rsa = generateKeyPairSync("rsa", { modulusLength: 1024 }).privateKey.export({ type: "pkcs8", format: "pem" });
     expect(

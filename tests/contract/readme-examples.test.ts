@@ -1,0 +1,131 @@
+// Every operation in README.md's ```graphql blocks, run in README order against a freshly seeded PGlite, signed
+// in (through `login`, as a reader would) as the account its `# as alice` comment names. Each must answer
+// without errors, with no top-level field null and no userErrors: a reader pastes these, so a slug that is not
+// in the seed or an id nobody can know fails here. Mutations run once, in order, on this file's own database.
+import { readFile } from "node:fs/promises";
+import { type OperationDefinitionNode, parse } from "graphql";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SEED_ACCOUNTS, SEED_PASSWORD } from "../../src/seed/index.js";
+import { startTestGateway, type TestGateway } from "../helpers/gateway.js";
+
+type Account = keyof typeof SEED_ACCOUNTS;
+type Example = { source: string; name: string; as: Account | null; variables: string[] };
+
+const readme = await readFile(new URL("../../README.md", import.meta.url), "utf8");
+
+function examples(): Example[] {
+  const found: Example[] = [];
+  for (const [, block = ""] of readme.matchAll(/```graphql\n([\s\S]*?)```/g)) {
+    let previousEnd = 0;
+    for (const definition of parse(block).definitions) {
+      if (definition.kind !== "OperationDefinition" || !definition.loc) {
+        throw new Error(`README: only operations belong in graphql blocks, found ${definition.kind}`);
+      }
+      const op: OperationDefinitionNode = definition;
+      const preamble = block.slice(previousEnd, definition.loc.start);
+      previousEnd = definition.loc.end;
+      const as = /^\s*# as (\w+)/m.exec(preamble)?.[1] ?? null;
+      if (as !== null && !(as in SEED_ACCOUNTS)) throw new Error(`README: "# as ${as}" names no seeded account`);
+      const source = block.slice(definition.loc.start, definition.loc.end);
+      const comment = /^\s*# (.+)$/m.exec(preamble)?.[1];
+      found.push({
+        source,
+        name: op.name?.value ?? comment?.slice(0, 60) ?? source.split("\n")[0]?.slice(0, 60) ?? "",
+        as: as as Account | null,
+        variables: (op.variableDefinitions ?? []).map((v) => v.variable.name.value),
+      });
+    }
+  }
+  return found;
+}
+
+/** Where each documented variable's value comes from (README, "Changing data"), in the answers seen so far. */
+const VARIABLES: Record<string, string> = {
+  productId: "DemoIds.product.id",
+  categoryId: "DemoIds.category.id",
+  postId: "DemoIds.post.id",
+  addressId: "DemoIds.me.addresses[isDefault].id",
+  orderId: "placeOrder.order.id",
+  token: "login.refreshToken",
+};
+
+function lookUp(answers: Record<string, unknown>, path: string): unknown {
+  let value: unknown = answers;
+  for (const step of path.split(".")) {
+    const [, key = "", flag] = /^(\w+)(?:\[(\w+)\])?$/.exec(step) ?? [];
+    value = (value as Record<string, unknown> | null | undefined)?.[key];
+    if (flag) value = (value as Record<string, unknown>[] | undefined)?.find((item) => item[flag] === true);
+  }
+  return value;
+}
+
+const all = examples();
+
+describe("README examples", () => {
+  let gw: TestGateway;
+  const tokens = new Map<Account, string>();
+  const cookies = new Map<string, string>();
+  // Answers by operation name and by root field, the latest winning: where VARIABLES reads from.
+  const answers: Record<string, unknown> = {};
+
+  beforeAll(async () => {
+    gw = await startTestGateway("pglite");
+  }, 120_000);
+  afterAll(async () => {
+    await gw?.close();
+  });
+
+  async function signIn(account: Account): Promise<string> {
+    const known = tokens.get(account);
+    if (known) return known;
+    const { data } = await gw.graphql<{ login: { accessToken: string | null } }>(
+      "mutation($email: String!, $password: String!) { login(input: { email: $email, password: $password }) { accessToken } }",
+      { variables: { email: SEED_ACCOUNTS[account].email, password: SEED_PASSWORD } },
+    );
+    const token = data?.login.accessToken;
+    if (!token) throw new Error(`cannot sign in as ${account}`);
+    tokens.set(account, token);
+    return token;
+  }
+
+  it("finds every example (the parser must not skip any)", () => {
+    expect(all.length).toBeGreaterThanOrEqual(16);
+  });
+
+  for (const [index, example] of all.entries()) {
+    it(`#${index + 1} ${example.name}${example.as ? ` (as ${example.as})` : ""} returns data`, async () => {
+      const variables: Record<string, unknown> = {};
+      for (const name of example.variables) {
+        const path = VARIABLES[name];
+        if (!path) throw new Error(`$${name} is not one of the variables the README documents`);
+        variables[name] = lookUp(answers, path);
+        expect(variables[name], `$${name} from ${path}`).toBeTypeOf("string");
+      }
+      const headers: Record<string, string> = {};
+      if (example.as) headers.authorization = `Bearer ${await signIn(example.as)}`;
+      if (cookies.size > 0) headers.cookie = [...cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+
+      const response = await gw.graphql(example.source, { variables, headers });
+
+      // The browser examples need the cookie the previous answer set, as a browser would keep it.
+      const setCookie = response.headers["set-cookie"];
+      for (const line of [setCookie ?? []].flat()) {
+        const [pair = ""] = String(line).split(";");
+        const at = pair.indexOf("=");
+        cookies.set(pair.slice(0, at), pair.slice(at + 1));
+      }
+      expect(response.errors).toBeUndefined();
+      expect(response.status).toBe(200);
+      const data = response.data ?? {};
+      expect(Object.keys(data).length).toBeGreaterThan(0);
+      for (const [field, value] of Object.entries(data)) {
+        expect(value, `${field} is null`).not.toBeNull();
+        if (value && typeof value === "object" && "userErrors" in value) {
+          expect(value.userErrors, `${field}.userErrors`).toEqual([]);
+        }
+        answers[field] = value;
+      }
+      if (/^\w+$/.test(example.name)) answers[example.name] = data;
+    });
+  }
+});
