@@ -24,6 +24,20 @@ export function unacceptableText(value: string): string | null {
   return null;
 }
 
+/** Whether any string anywhere in client JSON is unacceptable; iterative, so deep nesting cannot overflow. */
+function holdsUnacceptableText(value: unknown): boolean {
+  const stack = [value];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (typeof item === "string") {
+      if (unacceptableText(item) !== null) return true;
+    } else if (item !== null && typeof item === "object") {
+      for (const inner of Object.values(item)) stack.push(inner);
+    }
+  }
+  return false;
+}
+
 const MAX_REPORTED_DEPTH = 16;
 
 type Found = { field: string; argumentPath: string; reason: string };
@@ -38,8 +52,13 @@ export function textInputGuardPlugin(): ApolloServerPlugin<BaseContext> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ schema, document, operation, request }) {
+        async didResolveOperation({ schema, source, document, operation, request }) {
           if (!operation) return;
+          // Almost every request holds no such text: one scan of the document's text (literals and
+          // variables' defaults; a `\u` escape may spell one out, so it takes the walk) and of the
+          // variables' strings spares the walk that names the argument.
+          const sourceIsClean = unacceptableText(source) === null && !source.includes("\\u");
+          if (sourceIsClean && !holdsUnacceptableText(request.variables)) return;
           const variables = operationVariables(schema, operation, request.variables);
           const found = findUnacceptableText(document, operation, variables);
           if (!found) return;

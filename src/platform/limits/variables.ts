@@ -19,6 +19,22 @@ export function operationVariables(
   operation: OperationDefinitionNode,
   raw: Readonly<Record<string, unknown>> | undefined,
 ): Record<string, unknown> {
+  // The cost plugin and the input guard both ask, for the same request: coerce once.
+  const known = raw && coercedByRequest.get(raw);
+  if (known && known.operation === operation) return known.values;
+  const values = coerce(schema, operation, raw);
+  if (raw) coercedByRequest.set(raw, { operation, values });
+  return values;
+}
+
+/** Keyed by the request's own variables object, so an entry lives exactly as long as its request. */
+const coercedByRequest = new WeakMap<object, { operation: OperationDefinitionNode; values: Record<string, unknown> }>();
+
+function coerce(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  raw: Readonly<Record<string, unknown>> | undefined,
+): Record<string, unknown> {
   const definitions = operation.variableDefinitions ?? [];
   const inputs = raw ?? {};
   if (definitions.length === 0) return { ...inputs };
