@@ -6,6 +6,7 @@ import type { RequestTrace } from "./platform/errors/presentation.js";
 import type { RequestLimits } from "./platform/limits/request-limits.js";
 import type { ChangeNotices } from "./platform/loaders/index.js";
 import type { Mailer } from "./platform/mail/index.js";
+import type { QueryPlanner } from "./platform/planner/index.js";
 
 /**
  * Every module's per-request loaders, by module name. Each module adds its own entry from its
@@ -38,6 +39,8 @@ export type RequestContext = {
   loaders: ModuleLoaders;
   /** Writes announce what they changed here; loaders of modules that depend on the writer listen. */
   changes: ChangeNotices;
+  /** Plans root reads: the selected tree below a root field in the root's own statement (platform/planner); null when QUERY_PLANNER is off. */
+  planner: QueryPlanner | null;
   /** For the services' root queries (one statement each); relations go through `loaders`. */
   prisma: PrismaClient;
   log: FastifyBaseLogger;

@@ -22,7 +22,7 @@ import type { GraphQLSchema } from "graphql";
 import { applyMiddleware } from "graphql-middleware";
 import type { Config } from "./config/index.js";
 import type { RequestContext } from "./context.js";
-import { createModuleLoaders } from "./modules/index.js";
+import { createModuleLoaders, queryPlanner } from "./modules/index.js";
 import { authenticate } from "./platform/auth/authenticate.js";
 import { costLimitPlugin } from "./platform/cost/index.js";
 import type { Database } from "./platform/db/database.js";
@@ -155,6 +155,7 @@ export async function registerRequestPipeline(
         viewer,
         signedInAccounts: new Set<string>(),
         prisma,
+        planner: config.queryPlanner ? queryPlanner : null,
         log: request.log,
         trace,
         loaders: createModuleLoaders({ prisma, viewer, batch: config.dataloaderBatch, changes }),

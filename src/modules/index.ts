@@ -3,6 +3,7 @@
 // Order does not matter.
 import type { ModuleLoaders } from "../context.js";
 import type { LoaderDeps } from "../platform/loaders/index.js";
+import { QueryPlanner } from "../platform/planner/index.js";
 import { accountModule } from "./account/index.js";
 import { addressModule } from "./address/index.js";
 import { categoryModule } from "./category/index.js";
@@ -25,6 +26,9 @@ export const modules: readonly GatewayModule[] = [
   postModule,
   nodeModule,
 ];
+
+/** Reads the modules' types and relations for root resolvers, one statement per planned root field. */
+export const queryPlanner = new QueryPlanner(modules.flatMap((module) => (module.plans ? [module.plans] : [])));
 
 /** Every module's loaders, made fresh for each request so no cached row outlives it or crosses callers. */
 export function createModuleLoaders(deps: LoaderDeps): ModuleLoaders {

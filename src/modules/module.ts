@@ -1,6 +1,7 @@
 import type { ModuleLoaders } from "../context.js";
 import type { LoaderDeps } from "../platform/loaders/index.js";
 import type { RuleMap } from "../platform/permissions/index.js";
+import type { PlanContribution } from "../platform/planner/index.js";
 
 /** A type-graphql resolver class. */
 // biome-ignore lint/complexity/noBannedTypes: type-graphql takes resolver classes as plain Functions.
@@ -25,6 +26,8 @@ export type GatewayModule = {
   resolvers: readonly ResolverClass[];
   /** graphql-shield rules for every field of this module's types and resolvers. */
   permissions: RuleMap;
+  /** How the query planner reads this module's types and the relation fields it owns (platform/planner). */
+  plans?: PlanContribution;
 } & (LoaderContribution | { loaders?: undefined });
 
 /** Types a module's descriptor (and ties its name to its `ModuleLoaders` entry). */

@@ -1,5 +1,6 @@
 import { defineModule } from "../module.js";
 import { createCategoryLoaders } from "./category.loaders.js";
+import { categoryPlans } from "./category.plan.js";
 import { CategoryResolver } from "./category.resolver.js";
 import { categoryPermissions } from "./category.rules.js";
 
@@ -7,6 +8,7 @@ export const categoryModule = defineModule({
   name: "category",
   resolvers: [CategoryResolver],
   permissions: categoryPermissions,
+  plans: categoryPlans,
   loaders: createCategoryLoaders,
 });
 

@@ -1,5 +1,6 @@
 import { defineModule } from "../module.js";
 import { createProductLoaders } from "./product.loaders.js";
+import { productPlans } from "./product.plan.js";
 import { CategoryProductsResolver, ProductResolver } from "./product.resolver.js";
 import { productPermissions } from "./product.rules.js";
 
@@ -7,6 +8,7 @@ export const productModule = defineModule({
   name: "product",
   resolvers: [ProductResolver, CategoryProductsResolver],
   permissions: productPermissions,
+  plans: productPlans,
   loaders: createProductLoaders,
 });
 

@@ -8,6 +8,7 @@ import {
   type SqlColumnType,
   sortSql,
 } from "../../platform/pagination/index.js";
+import type { PlannedRows } from "../../platform/planner/index.js";
 
 export type ProductListQuery = Readonly<{
   statuses: readonly ProductStatus[];
@@ -27,7 +28,7 @@ export const productSortColumnTypes: Partial<Record<keyof Product, SqlColumnType
 };
 
 /** On sale: active and not deleted. What customers may see, review and buy; the SQL twin of `isOnSale`. */
-const onSaleSql = (alias: string) =>
+export const onSaleSql = (alias: string) =>
   Prisma.sql`${Prisma.raw(alias)}."deletedAt" IS NULL AND ${Prisma.raw(alias)}.status = 'ACTIVE'`;
 
 /** On sale: active and not deleted. What customers may see, review and buy. */
@@ -36,7 +37,7 @@ export function isOnSale(product: { status: ProductStatus; deletedAt: Date | nul
 }
 
 /** `categoryColumn` names a category or any of its descendants (materialised path, no recursion). */
-const inCategoryTree = (categoryColumn: Prisma.Sql, categoryId: Prisma.Sql) => Prisma.sql`
+export const inCategoryTree = (categoryColumn: Prisma.Sql, categoryId: Prisma.Sql) => Prisma.sql`
   ${categoryColumn} IN (
     SELECT d.id FROM categories root JOIN categories d ON d.path = root.path OR d.path LIKE root.path || '/%'
     WHERE root.id = ${categoryId})`;
@@ -83,6 +84,16 @@ export function productRepository(prisma: Db) {
         WHERE ${listConditions(query)} ${keysetSql(page, "p", productSortColumnTypes[page.field] ?? "text")}
         ORDER BY ${sortSql(page, "p")}
         LIMIT ${page.take}`,
+
+    /** `list` with the planner's projection: each row comes with the relations selected below it. */
+    listPlanned: async (query: ProductListQuery, page: PageRequest<Product>, planned: PlannedRows<Product>) => {
+      const rows = await prisma.$queryRaw<{ row: unknown }[]>`
+        SELECT ${planned.json} AS row FROM products p
+        WHERE ${listConditions(query)} ${keysetSql(page, "p", productSortColumnTypes[page.field] ?? "text")}
+        ORDER BY ${sortSql(page, "p")}
+        LIMIT ${page.take}`;
+      return rows.map(({ row }) => planned.hydrate(row));
+    },
 
     count: async (query: ProductListQuery) => {
       const [row] = await prisma.$queryRaw<{ count: number }[]>`

@@ -1,7 +1,9 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import type { GraphQLResolveInfo } from "graphql";
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { RequestContext } from "../../context.js";
 import type { Category as CategoryRow, Product as ProductRow } from "../../generated/prisma/client.js";
 import { ConnectionArgs } from "../../platform/pagination/index.js";
+import { preloaded } from "../../platform/planner/index.js";
 import { Category } from "../category/index.js";
 import { ProductLookupArgs, ProductsArgs } from "./product.args.js";
 import { CreateProductInput, UpdateProductInput } from "./product.input.js";
@@ -28,13 +30,13 @@ export class ProductResolver {
   }
 
   @Query(() => ProductConnection, { description: "The catalog: filter, search and sort products, a page at a time." })
-  products(@Args(() => ProductsArgs) args: ProductsArgs, @Ctx() ctx: RequestContext) {
-    return listProducts(ctx, args);
+  products(@Args(() => ProductsArgs) args: ProductsArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo) {
+    return listProducts(ctx, args, info);
   }
 
   @FieldResolver(() => Category, { description: "The category the product is filed under." })
-  async category(@Root() product: ProductRow, @Ctx() ctx: RequestContext) {
-    return ctx.loaders.category.byId.load(product.categoryId);
+  category(@Root() product: ProductRow, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo) {
+    return preloaded(product, info, () => ctx.loaders.category.byId.load(product.categoryId));
   }
 
   @Mutation(() => ProductPayload, {
@@ -87,7 +89,8 @@ export class CategoryProductsResolver {
     @Root() category: CategoryRow,
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return categoryProducts(ctx, category.id, args);
+    return categoryProducts(ctx, category.id, args, preloaded(category, info));
   }
 }

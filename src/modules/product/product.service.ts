@@ -1,3 +1,4 @@
+import type { GraphQLResolveInfo } from "graphql";
 import type { RequestContext } from "../../context.js";
 import { type Product, ProductStatus } from "../../generated/prisma/client.js";
 import type { Viewer } from "../../platform/auth/tokens.js";
@@ -39,9 +40,14 @@ export async function findProduct(ctx: RequestContext, lookup: { id?: string | n
   return product && isProductVisible(ctx.viewer, product) ? product : null;
 }
 
+/**
+ * A page of the catalog. With the resolver's `info`, the page and everything selected below it that the
+ * planner knows (category, review pages, their authors) come in one statement.
+ */
 export async function listProducts(
   ctx: RequestContext,
   args: ConnectionArguments & { filter?: ProductFilter | null; sort?: ProductSort | null },
+  info?: GraphQLResolveInfo,
 ): Promise<ConnectionResult<Product>> {
   const filter = args.filter ?? {};
   const { minPriceCents, maxPriceCents } = filter;
@@ -60,15 +66,28 @@ export async function listProducts(
   };
   const page = pageRequest(args, sortOrders[args.sort ?? ProductSort.NEWEST]);
   const products = productRepository(ctx.prisma);
+  const count = () => products.count(query);
+  const planned = info && ctx.planner?.connectionNodes<Product>(info, "p", page);
+  if (planned) return toConnection(await products.listPlanned(query, page, planned), page, count);
   const rows = await products.list(query, page);
   for (const row of rows) ctx.loaders.product.byId.prime(row.id, row);
-  return toConnection(rows, page, () => products.count(query));
+  return toConnection(rows, page, count);
 }
 
-export async function categoryProducts(ctx: RequestContext, categoryId: string, args: ConnectionArguments) {
+/** A page of a category's products: the rows the planner read with the category (`planned`), or from the loader. */
+export function categoryProducts(
+  ctx: RequestContext,
+  categoryId: string,
+  args: ConnectionArguments,
+  planned?: Product[],
+) {
   const page = pageRequest(args, newestProductsFirst);
-  const rows = await ctx.loaders.product.pageByCategory(page).load(categoryId);
-  return toConnection(rows, page, () => ctx.loaders.product.countByCategory.load(categoryId));
+  const count = () => ctx.loaders.product.countByCategory.load(categoryId);
+  if (planned) return toConnection(planned, page, count);
+  return ctx.loaders.product
+    .pageByCategory(page)
+    .load(categoryId)
+    .then((rows) => toConnection(rows, page, count));
 }
 
 const failed = failWith<ProductPayload>({ product: null });

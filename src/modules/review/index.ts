@@ -1,5 +1,6 @@
 import { defineModule } from "../module.js";
 import { createReviewLoaders } from "./review.loaders.js";
+import { reviewPlans } from "./review.plan.js";
 import { ProductReviewsResolver, ReviewResolver, UserReviewsResolver } from "./review.resolver.js";
 import { reviewPermissions } from "./review.rules.js";
 
@@ -7,6 +8,7 @@ export const reviewModule = defineModule({
   name: "review",
   resolvers: [ReviewResolver, ProductReviewsResolver, UserReviewsResolver],
   permissions: reviewPermissions,
+  plans: reviewPlans,
   loaders: createReviewLoaders,
 });
 

@@ -1,5 +1,6 @@
 import { defineModule } from "../module.js";
 import { createUserLoaders } from "./user.loaders.js";
+import { userPlans } from "./user.plan.js";
 import { UserResolver } from "./user.resolver.js";
 import { userPermissions } from "./user.rules.js";
 
@@ -7,6 +8,7 @@ export const userModule = defineModule({
   name: "user",
   resolvers: [UserResolver],
   permissions: userPermissions,
+  plans: userPlans,
   loaders: createUserLoaders,
 });
 

@@ -1,0 +1,19 @@
+import type { PlanContribution } from "../../platform/planner/index.js";
+
+/** How the planner reads accounts: the public profile and what the rules read, never the password hash. */
+export const userPlans: PlanContribution = {
+  entities: {
+    User: {
+      table: "users",
+      columns: {
+        id: "value",
+        username: "value",
+        name: "value",
+        email: "value",
+        role: "value",
+        createdAt: "timestamp",
+      },
+      alwaysRead: { id: "value" },
+    },
+  },
+};

@@ -1,0 +1,297 @@
+import {
+  type FieldNode,
+  type GraphQLField,
+  type GraphQLObjectType,
+  type GraphQLResolveInfo,
+  getArgumentValues,
+  getNamedType,
+  isObjectType,
+} from "graphql";
+import { Prisma } from "../../generated/prisma/client.js";
+import {
+  type ConnectionArguments,
+  column,
+  keysetSql,
+  type PageRequest,
+  pageRequest,
+  type SortOrder,
+  type SqlColumnType,
+  sortSql,
+} from "../pagination/index.js";
+import { type FieldsByKey, type OperationScope, subfields } from "./selection.js";
+
+/** How a column's JSON value becomes the row's: as it is, or a timestamp (JSON has it as text, the row a Date). */
+export type ColumnDecoding = "value" | "timestamp";
+
+/** How to read one GraphQL object type straight from its table. */
+export type EntityPlan = Readonly<{
+  /** The SQL table (a name from our own code). */
+  table: string;
+  /** GraphQL fields that are the column of the same name. */
+  columns: Readonly<Record<string, ColumnDecoding>>;
+  /**
+   * Columns read whatever was selected: the key, and what rules and relation resolvers read from the row
+   * (foreign keys, visibility), so a field the planner leaves to its resolver still finds them.
+   */
+  alwaysRead: Readonly<Record<string, ColumnDecoding>>;
+}>;
+
+/** SQL tying the related row (alias `child`) to the parent row (alias `parent`), row-level rules included. */
+export type Join = (parent: string, child: string) => Prisma.Sql;
+
+/** A relation field the planner reads inside its parent's statement. */
+export type RelationPlan =
+  /** One row (or null): a to-one relation. */
+  | Readonly<{ kind: "one"; target: string; join: Join }>
+  /** A Relay connection: one page of related rows (`first`/`after`/`last`/`before`), in `order`. */
+  | Readonly<{
+      kind: "page";
+      target: string;
+      order: SortOrder<Row>;
+      sortColumnType: SqlColumnType;
+      join: Join;
+    }>;
+
+/** What a module tells the planner: how to read its types, and the relation fields it owns. */
+export type PlanContribution = Readonly<{
+  entities?: Readonly<Record<string, EntityPlan>>;
+  relations?: Readonly<Record<string, Readonly<Record<string, RelationPlan>>>>;
+}>;
+
+/** The selected rows of one entity type: a JSON expression per row, and how to turn its value into a row. */
+export type PlannedRows<Row> = Readonly<{
+  /** One JSON value per row of the root alias, with every planned relation nested in it. */
+  json: Prisma.Sql;
+  /**
+   * The row with the selected columns (and `alwaysRead`) only, typed as the full row because resolvers
+   * read no other; planned relations ride along for `preloaded`.
+   */
+  hydrate(json: unknown): Row;
+}>;
+
+const PRELOADED = Symbol("preloaded relations");
+type WithPreloaded = { [PRELOADED]?: Record<string, unknown> };
+
+/**
+ * What the parent row already holds for the relation field being resolved (by response key, so aliases
+ * with different arguments stay apart), or undefined when the planner did not read it. A planned to-one
+ * relation holds the row or null; a planned page, its rows. With `load`, what it holds or else what
+ * `load` (the field's loader) gives.
+ */
+export function preloaded<T>(parent: object, info: Pick<GraphQLResolveInfo, "path">): T | undefined;
+export function preloaded<T>(
+  parent: object,
+  info: Pick<GraphQLResolveInfo, "path">,
+  load: () => Promise<T>,
+): T | Promise<T>;
+export function preloaded<T>(parent: object, info: Pick<GraphQLResolveInfo, "path">, load?: () => Promise<T>) {
+  const held = (parent as WithPreloaded)[PRELOADED];
+  const key = info.path.key as string;
+  if (held && key in held) return held[key] as T;
+  return load?.();
+}
+
+// PostgreSQL takes at most 100 arguments per function call, i.e. 50 key/value pairs per json_build_object.
+const MAX_JSON_PAIRS = 50;
+
+// A related row, as far as the planner knows it.
+type Row = Record<string, unknown>;
+
+type Decoder = (json: unknown) => unknown;
+
+/**
+ * Root planning for reads: a root resolver hands the planner its `info`, and gets back one SQL expression
+ * that builds each row it returns together with every relation below it that the planner knows (to-one
+ * rows, connection pages), reading only the selected columns; the child resolvers then return what the
+ * parent row holds (`preloaded`) instead of going to a loader. What the planner does not know (a field
+ * with its own logic, unusual arguments) is left to the resolvers and their loaders, which still find the
+ * keys they need in `alwaysRead`. Row-level rules live in each relation's `join`, as in the loaders' SQL.
+ */
+export class QueryPlanner {
+  readonly #entities = new Map<string, EntityPlan>();
+  readonly #relations = new Map<string, Map<string, RelationPlan>>();
+
+  constructor(contributions: readonly PlanContribution[]) {
+    for (const contribution of contributions) {
+      for (const [typeName, plan] of Object.entries(contribution.entities ?? {})) {
+        if (this.#entities.has(typeName)) throw new Error(`two entity plans for ${typeName}`);
+        this.#entities.set(typeName, plan);
+      }
+      for (const [typeName, fields] of Object.entries(contribution.relations ?? {})) {
+        const relations = this.#relations.get(typeName) ?? new Map<string, RelationPlan>();
+        this.#relations.set(typeName, relations);
+        for (const [fieldName, relation] of Object.entries(fields)) {
+          if (relations.has(fieldName)) throw new Error(`two relation plans for ${typeName}.${fieldName}`);
+          relations.set(fieldName, relation);
+        }
+      }
+    }
+  }
+
+  /** Rows of the field being resolved, which returns objects (or a list of them) of a planned type. */
+  objects<Row>(info: GraphQLResolveInfo, alias: string): PlannedRows<Row> | null {
+    const type = getNamedType(info.returnType);
+    if (!isObjectType(type)) return null;
+    return this.#entity(info, type, info.fieldNodes, alias, []) as PlannedRows<Row> | null;
+  }
+
+  /**
+   * Rows of a connection field being resolved (its `edges { node { … } }`), sorted on `page.field`,
+   * which is read too: cursors are made from it.
+   */
+  connectionNodes<Row>(info: GraphQLResolveInfo, alias: string, page: PageRequest<Row>): PlannedRows<Row> | null {
+    const type = getNamedType(info.returnType);
+    if (!isObjectType(type)) return null;
+    const node = connectionNode(info, type, info.fieldNodes);
+    return node ? (this.#entity(info, node.type, node.nodes, alias, [page.field]) as PlannedRows<Row> | null) : null;
+  }
+
+  #entity(
+    scope: OperationScope,
+    type: GraphQLObjectType,
+    nodes: readonly FieldNode[],
+    alias: string,
+    alsoRead: readonly string[],
+  ): PlannedRows<unknown> | null {
+    const entity = this.#entities.get(type.name);
+    if (!entity) return null;
+    const fields = subfields(scope, type, nodes);
+    const columns = new Map<string, ColumnDecoding>(Object.entries(entity.alwaysRead));
+    for (const name of alsoRead) columns.set(name, entity.columns[name] ?? entity.alwaysRead[name] ?? "value");
+    const relations: { key: string; json: Prisma.Sql; decode: Decoder }[] = [];
+    let wholeRow = false;
+    for (const [responseKey, fieldNodes] of fields) {
+      const name = fieldNodes[0]?.name.value ?? "";
+      if (name === "__typename") continue;
+      const decoding = entity.columns[name];
+      if (decoding) {
+        columns.set(name, decoding);
+        continue;
+      }
+      const relation = this.#relations.get(type.name)?.get(name);
+      const field = type.getFields()[name];
+      const planned =
+        relation && field ? this.#relation(scope, relation, field, fieldNodes, `${alias}_${relations.length}`) : null;
+      if (planned) {
+        relations.push({ key: responseKey, json: planned.json(alias), decode: planned.decode });
+        continue;
+      }
+      // A field with logic of its own: its resolver gets the whole row.
+      wholeRow = true;
+    }
+    if (wholeRow) for (const [name, decoding] of Object.entries(entity.columns)) columns.set(name, decoding);
+    if (columns.size + relations.length > MAX_JSON_PAIRS) return null;
+
+    const pairs = [
+      ...[...columns.keys()].map((name) => Prisma.raw(`'${name}', ${alias}."${name}"`)),
+      ...relations.map((relation, index) => Prisma.sql`${Prisma.raw(`'@${index}'`)}, ${relation.json}`),
+    ];
+    const timestamps = [...columns].filter(([, decoding]) => decoding === "timestamp").map(([name]) => name);
+    return {
+      json: Prisma.sql`json_build_object(${Prisma.join(pairs)})`,
+      hydrate: (json) => {
+        const row = json as Record<string, unknown> & WithPreloaded;
+        // PostgreSQL's JSON spells a `timestamp(3)` (UTC, without zone) without the zone.
+        for (const name of timestamps) if (row[name] !== null) row[name] = new Date(`${row[name] as string}Z`);
+        if (relations.length > 0) {
+          const held: Record<string, unknown> = {};
+          relations.forEach((relation, index) => {
+            held[relation.key] = relation.decode(row[`@${index}`]);
+            delete row[`@${index}`];
+          });
+          row[PRELOADED] = held;
+        }
+        return row;
+      },
+    };
+  }
+
+  /** The relation's SQL (a scalar subquery of the parent alias) and how to decode its JSON. */
+  #relation(
+    scope: OperationScope,
+    relation: RelationPlan,
+    field: GraphQLField<unknown, unknown>,
+    nodes: readonly FieldNode[],
+    alias: string,
+  ): { json: (parent: string) => Prisma.Sql; decode: Decoder } | null {
+    const type = getNamedType(field.type);
+    if (!isObjectType(type)) return null;
+    const table = this.#entities.get(relation.target)?.table;
+    if (table === undefined) return null;
+    const from = Prisma.raw(`"${table}" ${alias}`);
+
+    if (relation.kind === "one") {
+      const target = this.#entity(scope, type, nodes, alias, []);
+      if (!target) return null;
+      return {
+        json: (parent) => Prisma.sql`(SELECT ${target.json} FROM ${from} WHERE ${relation.join(parent, alias)})`,
+        decode: (json) => (json === null ? null : target.hydrate(json)),
+      };
+    }
+
+    const page = pageOf<Row>(scope, field, nodes, relation.order);
+    const node = connectionNode(scope, type, nodes);
+    const target = page && node ? this.#entity(scope, node.type, node.nodes, alias, [page.field]) : null;
+    if (!page || !target) return null;
+    // The page in its own ORDER BY … LIMIT (an index walk per parent), aggregated in that order.
+    const item = `${alias}_item`;
+    const direction = Prisma.raw(page.direction === "asc" ? "ASC" : "DESC");
+    return {
+      json: (parent) => Prisma.sql`(
+        SELECT coalesce(json_agg(${Prisma.raw(`${item}.row ORDER BY ${item}.sort`)} ${direction}, ${Prisma.raw(`${item}.id`)} ${direction}), '[]'::json)
+        FROM (
+          SELECT ${target.json} AS row, ${column(alias, page.field)} AS sort, ${column(alias, "id")} AS id
+          FROM ${from}
+          WHERE ${relation.join(parent, alias)} ${keysetSql<Row>(page, alias, relation.sortColumnType)}
+          ORDER BY ${sortSql<Row>(page, alias)}
+          LIMIT ${page.take}
+        ) ${Prisma.raw(item)})`,
+      decode: (json) => (json as unknown[]).map(target.hydrate),
+    };
+  }
+}
+
+/** The node type and field nodes under a connection's `edges { node }`, when a single key selects each. */
+function connectionNode(
+  scope: OperationScope,
+  connection: GraphQLObjectType,
+  nodes: readonly FieldNode[],
+): { type: GraphQLObjectType; nodes: FieldNode[] } | null {
+  const edges = only(subfields(scope, connection, nodes), "edges");
+  const edgeType = getNamedType(connection.getFields().edges?.type);
+  if (!edges || !isObjectType(edgeType)) return null;
+  const node = only(subfields(scope, edgeType, edges), "node");
+  const nodeType = getNamedType(edgeType.getFields().node?.type);
+  if (!node || !isObjectType(nodeType)) return null;
+  return { type: nodeType, nodes: node };
+}
+
+/**
+ * The field nodes of the one response key that selects `name`. Two keys selecting it (aliases with
+ * different sub-selections) are left to the resolvers rather than merged.
+ */
+function only(fields: FieldsByKey, name: string): FieldNode[] | null {
+  let found: FieldNode[] | null = null;
+  for (const nodes of fields.values()) {
+    if (nodes[0]?.name.value !== name) continue;
+    if (found) return null;
+    found = nodes;
+  }
+  return found;
+}
+
+/** The page a connection field's arguments ask for; null when they are invalid (its resolver reports that). */
+function pageOf<Row>(
+  scope: OperationScope,
+  field: GraphQLField<unknown, unknown>,
+  nodes: readonly FieldNode[],
+  order: SortOrder<Row>,
+): PageRequest<Row> | null {
+  const [node] = nodes;
+  if (!node) return null;
+  try {
+    return pageRequest(getArgumentValues(field, node, scope.variableValues) as ConnectionArguments, order);
+  } catch {
+    return null;
+  }
+}
