@@ -8,7 +8,7 @@
 //   5. Parse, validate   tokens, depth, aliases, directives, fan-out;       platform/limits/query-limits,
 //                        text the database cannot store                     platform/limits/text-input-guard
 //   6. Cost and budget   priced before any resolver, refused with no SQL    platform/cost
-//   7. Each field        deadline -> field rate limits -> shield            one applyMiddleware call below
+//   7. Each field        deadline -> field rate limits -> shield            below (shield spares `allow` fields)
 //   8. Errors            masking, codes, request id on every error          platform/errors
 import { ApolloServer } from "@apollo/server";
 import {
@@ -47,7 +47,7 @@ import {
   type Limiter,
 } from "./platform/rate-limit/index.js";
 import { MemoryKeyValueCache, type RedisConnection, RedisKeyValueCache } from "./platform/redis/index.js";
-import { buildTypeSchema, shieldMiddleware } from "./schema.js";
+import { buildTypeSchema, withPermissions } from "./schema.js";
 
 /** What the pipeline's stages use, made once per server by buildServer. */
 export type PipelineServices = Readonly<{
@@ -93,11 +93,8 @@ export async function registerRequestPipeline(
   // 7. Each field, outermost first: past the deadline a field fails before its limit or rule is checked,
   // and a limited field counts calls the shield then refuses.
   const fieldLimits = protection?.fieldLimits(typeSchema) ?? { applied: [], missing: [], middleware: {} };
-  const schema = applyMiddleware(
-    typeSchema,
-    ...(protection ? [deadlineGuard(typeSchema), fieldLimits.middleware] : []),
-    shieldMiddleware(),
-  );
+  const shielded = withPermissions(typeSchema);
+  const schema = protection ? applyMiddleware(shielded, deadlineGuard(typeSchema), fieldLimits.middleware) : shielded;
 
   const apollo = new ApolloServer<RequestContext>({
     schema,

@@ -4,7 +4,7 @@ import { modules } from "./modules/index.js";
 import type { ResolverClass } from "./modules/module.js";
 import { RateLimitResolver, rateLimitPermissions } from "./platform/cost/index.js";
 import { paginationPermissions } from "./platform/pagination/index.js";
-import { createShield, mergePermissions } from "./platform/permissions/index.js";
+import { applyShield, mergePermissions } from "./platform/permissions/index.js";
 import { userErrorPermissions } from "./platform/validation/index.js";
 
 // The platform contributes the `rateLimit` query and the rules of its shared types (connections, UserError).
@@ -34,9 +34,9 @@ export async function buildTypeSchema(): Promise<GraphQLSchema> {
   return schema;
 }
 
-/** graphql-shield over every field, denying what no rule allows: the last (innermost) field stage. */
-export function shieldMiddleware() {
-  return createShield(permissions);
+/** graphql-shield over every field, denying what no rule allows: the innermost field stage. */
+export function withPermissions(schema: GraphQLSchema): GraphQLSchema {
+  return applyShield(schema, permissions);
 }
 
 /** SDL for schema.graphql, sorted so diffs show real changes only. */

@@ -83,6 +83,23 @@ export function cursorValue(value: unknown): string | number {
   throw new TypeError(`cannot page on a ${typeof value} sort value`);
 }
 
+/** An edge whose cursor is made only when a client selects it: most lists are shown, not paged through. */
+class PageEdge<Row extends { id: string }> implements Edge<Row> {
+  readonly #page: PageRequest<Row>;
+
+  constructor(
+    readonly node: Row,
+    page: PageRequest<Row>,
+  ) {
+    this.#page = page;
+  }
+
+  get cursor(): string {
+    const { sortKey, field } = this.#page;
+    return encodeCursor({ sortKey, value: cursorValue(this.node[field]), id: this.node.id });
+  }
+}
+
 /** Builds a Relay connection from `take` rows fetched for `page`. */
 export function toConnection<Row extends { id: string }>(
   rows: readonly Row[],
@@ -92,10 +109,7 @@ export function toConnection<Row extends { id: string }>(
   const hasMore = rows.length > page.size;
   const kept = rows.slice(0, page.size);
   if (page.backwards) kept.reverse();
-  const edges = kept.map((node) => ({
-    node,
-    cursor: encodeCursor({ sortKey: page.sortKey, value: cursorValue(node[page.field]), id: node.id }),
-  }));
+  const edges = kept.map((node) => new PageEdge(node, page));
   // Relay lets a server answer `false` for the direction it is not paging in when knowing costs a query;
   // a cursor means there was something on the other side of it when it was issued.
   const hasCursor = page.after !== undefined;
@@ -105,8 +119,12 @@ export function toConnection<Row extends { id: string }>(
     pageInfo: {
       hasNextPage: page.backwards ? hasCursor : hasMore,
       hasPreviousPage: page.backwards ? hasMore : hasCursor,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+      get startCursor() {
+        return edges[0]?.cursor ?? null;
+      },
+      get endCursor() {
+        return edges.at(-1)?.cursor ?? null;
+      },
     },
     get totalCount() {
       counted ??= count();

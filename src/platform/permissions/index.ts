@@ -1,4 +1,6 @@
-import { deny, type IRules, shield } from "graphql-shield";
+import { type GraphQLFieldResolver, type GraphQLSchema, isObjectType } from "graphql";
+import { applyMiddleware } from "graphql-middleware";
+import { allow, deny, type IRules, shield } from "graphql-shield";
 import { presentThrownInShield } from "../errors/presentation.js";
 import { denied, type ViewerContext } from "./rules.js";
 
@@ -29,7 +31,7 @@ export function mergePermissions(maps: readonly RuleMap[]): RuleMap {
  * when they are ClientErrors (the catalog's, meant for the caller); anything else becomes an
  * internal error, still carrying the original for the log.
  */
-export function createShield(rules: RuleMap) {
+function createShield(rules: RuleMap) {
   return shield(rules as IRules, {
     fallbackRule: deny,
     allowExternalErrors: false,
@@ -39,4 +41,29 @@ export function createShield(rules: RuleMap) {
       return presentThrownInShield(thrown);
     },
   });
+}
+
+/**
+ * The schema with graphql-shield over every field (deny by default), except that a field whose rule is
+ * `allow` keeps its own resolver, unwrapped: shield would only ever say yes there, at the price of a
+ * promise per field, and most fields of a response are public. Errors those resolvers throw still meet
+ * formatError's masking (platform/errors/presentation.ts), as they would through shield.
+ */
+export function applyShield(schema: GraphQLSchema, rules: RuleMap): GraphQLSchema {
+  const ownResolvers = new Map<string, GraphQLFieldResolver<unknown, unknown> | undefined>();
+  for (const [typeName, field] of publicFields(schema, rules))
+    ownResolvers.set(`${typeName}.${field.name}`, field.resolve);
+  const shielded = applyMiddleware(schema, createShield(rules));
+  for (const [typeName, field] of publicFields(shielded, rules))
+    field.resolve = ownResolvers.get(`${typeName}.${field.name}`);
+  return shielded;
+}
+
+function* publicFields(schema: GraphQLSchema, rules: RuleMap) {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith("__")) continue;
+    for (const field of Object.values(type.getFields())) {
+      if (rules[type.name]?.[field.name] === allow) yield [type.name, field] as const;
+    }
+  }
 }
