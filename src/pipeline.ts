@@ -93,8 +93,10 @@ export async function registerRequestPipeline(
   // 7. Each field, outermost first: past the deadline a field fails before its limit or rule is checked,
   // and a limited field counts calls the shield then refuses.
   const fieldLimits = protection?.fieldLimits(typeSchema) ?? { applied: [], missing: [], middleware: {} };
+  // Both read which fields have resolvers of their own, so before the shield wraps them.
+  const outerStages = protection ? [deadlineGuard(typeSchema), fieldLimits.middleware] : [];
   const shielded = withPermissions(typeSchema);
-  const schema = protection ? applyMiddleware(shielded, deadlineGuard(typeSchema), fieldLimits.middleware) : shielded;
+  const schema = outerStages.length > 0 ? applyMiddleware(shielded, ...outerStages) : shielded;
 
   const apollo = new ApolloServer<RequestContext>({
     schema,
