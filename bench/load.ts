@@ -1,8 +1,11 @@
 // One segment of load from this process with autocannon, with the server's CPU, PostgreSQL's CPU and
 // every response time recorded, so segments of the same server can be pooled exactly.
+import { setTimeout } from "node:timers/promises";
 import autocannon from "autocannon";
 import { cpuTicks, postgresSnapshot, postgresTicksBetween, rssMiB } from "./proc.js";
 import type { ServerProcess } from "./servers.js";
+
+const SETTLE_MS = 500;
 
 export type Request = Readonly<{
   body: string;
@@ -47,6 +50,11 @@ export async function loadSegment(
   });
   const serverTicks = cpuTicks(server.pid) - serverBefore;
   const postgresTicks = postgresTicksBetween(postgresBefore, postgresSnapshot(options.database));
+  const rss = rssMiB(server.pid);
+  // autocannon stops at the deadline with a request in flight on every connection; the servers finish
+  // those after the readings above (so about half their work counts, against no response: keep
+  // segments long), and must be done before the next segment or a shutdown starts.
+  await setTimeout(SETTLE_MS);
   return {
     seconds: options.seconds,
     responses: latenciesMs.length,
@@ -54,7 +62,7 @@ export async function loadSegment(
     failures: result.errors + result.timeouts + result.non2xx + result.mismatches,
     serverTicks,
     postgresTicks,
-    rssMiB: rssMiB(server.pid),
+    rssMiB: rss,
   };
 }
 
