@@ -58,6 +58,14 @@ export async function seededDatabase(
       "SELECT shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = $1",
       [name],
     );
+    const others = await admin.query<{ datname: string }>(
+      "SELECT datname FROM pg_database WHERE datname LIKE 'gw\\_bench\\_s%' AND datname <> $1 ORDER BY datname",
+      [name],
+    );
+    if (others.rows.length > 0) {
+      const names = others.rows.map((row) => row.datname).join(", ");
+      options.log(`other bench databases on this server (older migrations, seed or scale; drop when stale): ${names}`);
+    }
     const ready = rows[0]?.comment?.startsWith(READY) ?? false;
     if (ready && !options.reseed) return { url, name, reused: true };
 

@@ -1,6 +1,8 @@
 // Turns measurements into the printed tables: one row per scenario, server and round, the ratios of each
 // server to the reference per round, and medians over the rounds.
+import { passwordHashOptions } from "../src/platform/auth/passwords.js";
 import { percentile, type Segment } from "./load.js";
+import type { IdealLoginRate } from "./login.js";
 import { ticksToMs } from "./proc.js";
 
 export type Measurement = Readonly<{
@@ -173,4 +175,25 @@ export function printSummary(measurements: Measurement[], allRatios: Ratio[], re
     console.log("");
     printTable(ratioRows);
   }
+}
+
+export function printIdeal(ideal: IdealLoginRate) {
+  console.log(
+    `argon2id verify (m=${passwordHashOptions.memoryCost} KiB, t=${passwordHashOptions.timeCost}, ` +
+      `p=${passwordHashOptions.parallelism}): ${fixed(ideal.verifyMs, 1)} ms median; ideal login rate ` +
+      `${ideal.cores} cores × 1000 / ${fixed(ideal.verifyMs, 1)} = ${fixed(ideal.loginsPerSecond, 0)} logins/s`,
+  );
+}
+
+export function printLogins(rows: { round: number; loginsPerSecond: number; ideal: IdealLoginRate }[]) {
+  printTable(
+    rows.map((row) => ({
+      login: `round ${row.round}`,
+      "logins/s": fixed(row.loginsPerSecond, 1),
+      "verify ms": fixed(row.ideal.verifyMs, 1),
+      cores: String(row.ideal.cores),
+      "ideal/s": fixed(row.ideal.loginsPerSecond, 1),
+      "ratio (≥ 0.80)": fixed(row.loginsPerSecond / row.ideal.loginsPerSecond, 2),
+    })),
+  );
 }

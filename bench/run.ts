@@ -40,7 +40,6 @@
 //   BENCH_SOAK_SECONDS    run the memory scenario this long (default 0: off)
 //   BENCH_UNPROTECTED=1   also measure the gateway built without its protection stack
 //   BENCH_REDIS_URL       gateways keep their budgets in this Redis instead of in their process
-import { passwordHashOptions } from "../src/platform/auth/passwords.js";
 import { deleteSessionsSince, seededDatabase } from "./database.js";
 import { loadSegment, pool, type Request, type Segment } from "./load.js";
 import { type IdealLoginRate, idealLoginRate, loginConnections, loginTimings, successfulLogin } from "./login.js";
@@ -49,13 +48,14 @@ import {
   fixed,
   type Measurement,
   median,
+  printIdeal,
+  printLogins,
   printRatios,
   printRound,
   printSummary,
-  printTable,
   ratios,
 } from "./report.js";
-import { nestedScenario, probe, type Scenario, typenameScenario } from "./scenarios.js";
+import { nestedScenario, probe, type Scenario, statementsOf, typenameScenario } from "./scenarios.js";
 import { type ServerProcess, startGateway, startReference } from "./servers.js";
 import { settings } from "./settings.js";
 import { soak } from "./soak.js";
@@ -101,7 +101,7 @@ try {
     scenarios.push({ scenario, probes: await probe(scenario, compared) });
   }
   log("every server answers the nested and __typename queries alike");
-  const loginStatements = await statementsOfOne(loginGateway, successfulLogin);
+  const loginStatements = await statementsOf(loginGateway, successfulLogin);
 
   log(`warming up (${settings.warmupSeconds} s per server and scenario)`);
   for (const { scenario, probes } of scenarios) {
@@ -217,35 +217,3 @@ try {
   if (deleted > 0) log(`(deleted the ${deleted} sessions the login scenario opened)`);
 }
 process.exitCode = exitCode;
-
-async function statementsOfOne(server: ServerProcess, request: Request): Promise<number> {
-  const before = await server.statements();
-  const response = await fetch(server.graphqlUrl, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: request.body,
-  });
-  if (!request.verify(await response.text())) throw new Error(`${server.name}: the probe request failed`);
-  return (await server.statements()) - before;
-}
-
-function printIdeal(ideal: IdealLoginRate) {
-  log(
-    `argon2id verify (m=${passwordHashOptions.memoryCost} KiB, t=${passwordHashOptions.timeCost}, ` +
-      `p=${passwordHashOptions.parallelism}): ${fixed(ideal.verifyMs, 1)} ms median; ideal login rate ` +
-      `${ideal.cores} cores × 1000 / ${fixed(ideal.verifyMs, 1)} = ${fixed(ideal.loginsPerSecond, 0)} logins/s`,
-  );
-}
-
-function printLogins(rows: { round: number; loginsPerSecond: number; ideal: IdealLoginRate }[]) {
-  printTable(
-    rows.map((row) => ({
-      login: `round ${row.round}`,
-      "logins/s": fixed(row.loginsPerSecond, 1),
-      "verify ms": fixed(row.ideal.verifyMs, 1),
-      cores: String(row.ideal.cores),
-      "ideal/s": fixed(row.ideal.loginsPerSecond, 1),
-      "ratio (≥ 0.80)": fixed(row.loginsPerSecond / row.ideal.loginsPerSecond, 2),
-    })),
-  );
-}

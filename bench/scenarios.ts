@@ -72,3 +72,15 @@ export async function probe(scenario: Scenario, servers: ServerProcess[]): Promi
   }
   return probes;
 }
+
+/** SQL statements one request costs, sent alone (for requests no other server answers, e.g. a login). */
+export async function statementsOf(server: ServerProcess, request: Request): Promise<number> {
+  const before = await server.statements();
+  const response = await fetch(server.graphqlUrl, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: request.body,
+  });
+  if (!request.verify(await response.text())) throw new Error(`${server.name}: the probe request failed`);
+  return (await server.statements()) - before;
+}

@@ -43,21 +43,25 @@ async function startProcess(name: string, script: string, args: string[]): Promi
   });
 
   let nextId = 0;
-  const pending = new Map<number, (count: number) => void>();
+  const pending = new Map<number, { resolve: (count: number) => void; reject: (error: Error) => void }>();
   child.on("message", (message: ChildMessage) => {
-    if (message.type === "statements") pending.get(message.id)?.(message.count);
+    if (message.type !== "statements") return;
+    pending.get(message.id)?.resolve(message.count);
+    pending.delete(message.id);
+  });
+  child.once("exit", (code, signal) => {
+    for (const waiting of pending.values()) waiting.reject(new Error(`${name}: exited (${signal ?? code})`));
+    pending.clear();
   });
   return {
     name,
     pid,
     graphqlUrl: `${url}/graphql`,
     statements: () =>
-      new Promise<number>((resolve) => {
+      new Promise<number>((resolve, reject) => {
+        if (!child.connected) return reject(new Error(`${name}: not running`));
         const id = nextId++;
-        pending.set(id, (count) => {
-          pending.delete(id);
-          resolve(count);
-        });
+        pending.set(id, { resolve, reject });
         child.send({ type: "statements", id } satisfies HarnessMessage);
       }),
     stop: () => stopProcess(child),
