@@ -64,7 +64,9 @@ export async function seededDatabase(
     );
     if (others.rows.length > 0) {
       const names = others.rows.map((row) => row.datname).join(", ");
-      options.log(`other bench databases on this server (older migrations, seed or scale; drop when stale): ${names}`);
+      options.log(
+        `other bench databases on this server (other scales, or older migrations or seed: drop what is stale): ${names}`,
+      );
     }
     const ready = rows[0]?.comment?.startsWith(READY) ?? false;
     if (ready && !options.reseed) return { url, name, reused: true };

@@ -28,11 +28,13 @@ export type Segment = {
 export async function loadSegment(
   server: ServerProcess,
   request: Request,
-  options: { connections: number; seconds: number; database: string },
+  /** `database`: count the CPU of the PostgreSQL backends serving it (undefined: not measurable here). */
+  options: { connections: number; seconds: number; database: string | undefined },
 ): Promise<Segment> {
   const latenciesMs: number[] = [];
   const serverBefore = cpuTicks(server.pid);
-  const postgresBefore = postgresSnapshot(options.database);
+  const { database } = options;
+  const postgresBefore = database ? postgresSnapshot(database) : undefined;
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       {
@@ -49,7 +51,8 @@ export async function loadSegment(
     instance.on("response", (_client, _status, _bytes, responseTime) => latenciesMs.push(responseTime));
   });
   const serverTicks = cpuTicks(server.pid) - serverBefore;
-  const postgresTicks = postgresTicksBetween(postgresBefore, postgresSnapshot(options.database));
+  const postgresTicks =
+    database && postgresBefore ? postgresTicksBetween(postgresBefore, postgresSnapshot(database)) : Number.NaN;
   const rss = rssMiB(server.pid);
   // autocannon stops at the deadline with a request in flight on every connection; the servers finish
   // those after the readings above (so about half their work counts, against no response: keep

@@ -53,11 +53,10 @@ export function postgresSnapshot(database: string): PostgresSnapshot {
 
 /**
  * Ticks spent between two snapshots: backends present in both, plus the whole of those that started
- * in between. A backend that exited in between takes its ticks with it (pooled connections do not).
- * NaN when no backend serves the database (process titles off: `update_process_title`).
+ * in between. A backend that exited in between takes its ticks with it (a pool closes connections
+ * only after they idled, so not during a segment that uses them).
  */
 export function postgresTicksBetween(before: PostgresSnapshot, after: PostgresSnapshot): number {
-  if (after.size === 0) return Number.NaN;
   let total = 0;
   for (const [pid, ticks] of after) total += ticks - (before.get(pid) ?? 0);
   return total;

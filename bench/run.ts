@@ -21,7 +21,8 @@
 //   PG CPU ms/req    CPU time of the PostgreSQL backends serving the bench database (found by their
 //                    process titles in /proc) ÷ responses. Valid only with the server on this machine;
 //                    other databases' clients do not count, server-wide work (WAL writer, checkpointer,
-//                    autovacuum) is left out, and "-" means process titles are off (update_process_title)
+//                    autovacuum) is left out; "-": no local backend found (a remote server, or
+//                    update_process_title off). 0 for __typename: it sends no SQL
 //   SQL/req          statements one request costs, counted on a request sent alone before the load
 //                    (the gateway counts through openDatabase's onQuery; the reference counts its own)
 //   RSS MiB          the server's resident memory after its segments
@@ -43,7 +44,7 @@
 import { deleteSessionsSince, seededDatabase } from "./database.js";
 import { loadSegment, pool, type Request, type Segment } from "./load.js";
 import { type IdealLoginRate, idealLoginRate, loginConnections, loginTimings, successfulLogin } from "./login.js";
-import { ticksPerSecond } from "./proc.js";
+import { postgresSnapshot, ticksPerSecond } from "./proc.js";
 import {
   fixed,
   type Measurement,
@@ -101,6 +102,13 @@ try {
     scenarios.push({ scenario, probes: await probe(scenario, compared) });
   }
   log("every server answers the nested and __typename queries alike");
+  // The probes left the servers' pools connected: their backends must show up by their process titles.
+  const pgDatabase = postgresSnapshot(database.name).size > 0 ? database.name : undefined;
+  if (!pgDatabase) {
+    log(
+      `no local PostgreSQL backend serves ${database.name} (a remote server, or update_process_title off): no PG CPU`,
+    );
+  }
   const loginStatements = await statementsOf(loginGateway, successfulLogin);
 
   log(`warming up (${settings.warmupSeconds} s per server and scenario)`);
@@ -109,14 +117,14 @@ try {
       await loadSegment(server, request, {
         connections: scenario.connections,
         seconds: settings.warmupSeconds,
-        database: database.name,
+        database: pgDatabase,
       });
     }
   }
   await loadSegment(loginGateway, successfulLogin, {
     connections: loginConnections,
     seconds: settings.warmupSeconds,
-    database: database.name,
+    database: pgDatabase,
   });
   const timings = await loginTimings(loginGateway.graphqlUrl);
 
@@ -135,7 +143,7 @@ try {
         const segment = await loadSegment(server, request, {
           connections: scenario.connections,
           seconds: settings.seconds / 2,
-          database: database.name,
+          database: pgDatabase,
         });
         halves.get(server)?.push(segment);
       }
@@ -153,7 +161,7 @@ try {
     const segment = await loadSegment(loginGateway, successfulLogin, {
       connections: loginConnections,
       seconds: settings.seconds,
-      database: database.name,
+      database: pgDatabase,
     });
     ofRound.push({
       scenario: "login",
@@ -193,7 +201,7 @@ try {
       const result = await soak(gateway, nested.request, {
         seconds: settings.soakSeconds,
         peakSeconds: settings.seconds,
-        database: database.name,
+        database: pgDatabase,
       });
       log(
         `  10 connections: start ${fixed(result.startMiB, 0)} MiB, end ${fixed(result.endMiB, 0)} MiB, peak ` +

@@ -24,7 +24,7 @@ async function sampled(
 export async function soak(
   server: ServerProcess,
   request: Request,
-  options: { seconds: number; peakSeconds: number; database: string },
+  options: { seconds: number; peakSeconds: number; database: string | undefined },
 ): Promise<SoakResult> {
   const long = await sampled(server, () =>
     loadSegment(server, request, { connections: 10, seconds: options.seconds, database: options.database }),
