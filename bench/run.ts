@@ -1,252 +1,227 @@
-// npm run bench — throughput of the nested products query on the same server code, database and data,
-// measured in one run (the machine's speed drifts between runs, so only ratios within a run mean much):
-//   - DataLoader batching on and off;
-//   - the protection stack (query cost and budgets, field limits, depth/alias/directive/token limits,
-//     deadline, security headers) on and off. Those two run interleaved (on off off on on off off on, a
-//     quarter of the time each), so a drift in the machine's speed hits both alike.
-// Prints requests/s, latency percentiles and SQL statements per request for each mode.
+// npm run bench — the project's performance yardstick: the gateway against a hand-written reference
+// server (reference-server.ts: node:http + pg, 4 prepared statements, no GraphQL library) on the same
+// seeded PostgreSQL database, in one run (the machine's speed drifts between runs, so only figures from
+// the same run compare). Each server is its own Node process (started here, reporting over IPC), so its
+// CPU time and memory are read from /proc; load comes from this process (autocannon).
 //
-//   BENCH_DATABASE_URL  a PostgreSQL server to use (a fresh database is created there and dropped);
-//                       without it the embedded PGlite is used, in a temporary folder
-//   BENCH_REDIS_URL     also measure the protection stack with budgets in this Redis
-//   BENCH_SECONDS       seconds per measurement (default 10)
-//   BENCH_CONNECTIONS   concurrent HTTP connections (default 10)
-//   BENCH_SEED_SCALE    seed size (default 0.2: ~600 products, ~6000 reviews)
-import "reflect-metadata";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import autocannon from "autocannon";
-import pg from "pg";
-import { loadConfig } from "../src/config/index.js";
-import { openDatabase } from "../src/platform/db/database.js";
-import { createLogger } from "../src/platform/logger/index.js";
-import { seedDatabase } from "../src/seed/index.js";
-import { buildServer } from "../src/server.js";
+// Scenarios, each after a warm-up, in BENCH_ROUNDS rounds; within a round every server gets
+// BENCH_SECONDS per scenario, split in two halves run in mirrored order (gateway, reference, reference,
+// gateway) so a drift in the machine's speed hits all alike:
+//   nested      the nested products query (20 products → category, 5 reviews each → author), 10 connections
+//   __typename  `{ __typename }`: the fixed cost of a request, 10 connections
+//   login       successful logins at 4 connections (gateway without field limits), next to the "ideal"
+//               rate: cores × 1000 / (median argon2id verify ms, timed in this process while the servers
+//               idle, with the project's parameters); the issue's target is a ratio ≥ 0.8
+//   memory      with BENCH_SOAK_SECONDS: the gateway's RSS each second at 10 connections, then at 32
+//
+// Columns, per scenario, server and round (summary: medians over the rounds):
+//   req/s            responses per second
+//   p50 ms, p99 ms   response time percentiles over every response of the round (both halves)
+//   Node CPU ms/req  user + system CPU time of the server's process (/proc/<pid>/stat) ÷ responses
+//   PG CPU ms/req    CPU time of the PostgreSQL backends serving the bench database (found by their
+//                    process titles in /proc) ÷ responses. Valid only with the server on this machine;
+//                    other databases' clients do not count, server-wide work (WAL writer, checkpointer,
+//                    autovacuum) is left out; "-": no local backend found (a remote server, or
+//                    update_process_title off). 0 for __typename: it sends no SQL
+//   SQL/req          statements one request costs, counted on a request sent alone before the load
+//                    (the gateway counts through openDatabase's onQuery; the reference counts its own)
+//   RSS MiB          the server's resident memory after its segments
+//   failed           connection errors, timeouts, non-2xx and bodies that differ from the probe's answer
+//                    (a failed request can count twice); any makes the exit code 1
+// then each server ÷ the reference per round (req/s, p99, Node CPU/req: the gateway's overhead).
+//
+//   BENCH_DATABASE_URL    a PostgreSQL server (required: without it only the ideal login rate is printed);
+//                         the seeded database gw_bench_s<scale>_<hash of migrations and seed> is kept there
+//                         and reused while complete
+//   BENCH_SEED_SCALE      seed size (default 5: ~15 000 products, ~150 000 reviews; seeding takes minutes)
+//   BENCH_RESEED=1        seed that database afresh
+//   BENCH_ROUNDS          rounds (default 3)
+//   BENCH_SECONDS         seconds per server, scenario and round (default 10)
+//   BENCH_WARMUP_SECONDS  warm-up per server and scenario before the first round (default 3)
+//   BENCH_SOAK_SECONDS    run the memory scenario this long (default 0: off)
+//   BENCH_UNPROTECTED=1   also measure the gateway built without its protection stack
+//   BENCH_REDIS_URL       gateways keep their budgets in this Redis instead of in their process
+import { deleteSessionsSince, seededDatabase } from "./database.js";
+import { loadSegment, pool, type Request, type Segment } from "./load.js";
+import { type IdealLoginRate, idealLoginRate, loginConnections, loginTimings, successfulLogin } from "./login.js";
+import { postgresSnapshot, ticksPerSecond } from "./proc.js";
+import {
+  fixed,
+  type Measurement,
+  median,
+  printIdeal,
+  printLogins,
+  printRatios,
+  printRound,
+  printSummary,
+  ratios,
+} from "./report.js";
+import { nestedScenario, probe, type Scenario, statementsOf, typenameScenario } from "./scenarios.js";
+import { type ServerProcess, startGateway, startReference } from "./servers.js";
+import { settings } from "./settings.js";
+import { soak } from "./soak.js";
 
-const seconds = Number(process.env.BENCH_SECONDS ?? 10);
-const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
-const seedScale = Number(process.env.BENCH_SEED_SCALE ?? 0.2);
-const serverUrl = process.env.BENCH_DATABASE_URL;
-const redisUrl = process.env.BENCH_REDIS_URL;
+const log = (line: string) => console.log(line);
 
-/** The query from the batching test: 20 products, their category, 5 reviews each and the reviews' authors. */
-export const nestedProductsQuery = `query Nested {
-  products(first: 20) {
-    edges { node { name priceCents category { name } reviews(first: 5) { edges { node { rating author { name } } } } } }
-  }
-}`;
-
-type Result = {
-  mode: string;
-  requestsPerSecond: number;
-  p50: number;
-  p99: number;
-  statementsPerRequest: number;
-  errors: number;
-};
-
-async function withDatabase<T>(run: (db: Awaited<ReturnType<typeof openDatabase>>, count: () => number) => Promise<T>) {
-  let statements = 0;
-  const onQuery = () => {
-    statements++;
-  };
-  let cleanup = async () => {};
-  let db: Awaited<ReturnType<typeof openDatabase>>;
-  if (serverUrl) {
-    const name = `gw_bench_${process.pid}`;
-    const admin = new pg.Client({ connectionString: serverUrl });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE "${name}"`);
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    db = await openDatabase({ url: url.toString(), poolSize: 10 }, { onQuery });
-    cleanup = async () => {
-      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await admin.end();
-    };
-  } else {
-    const dir = await mkdtemp(join(tmpdir(), "gw-bench-"));
-    db = await openDatabase({ pgliteDir: dir, poolSize: 1 }, { onQuery });
-    cleanup = () => rm(dir, { recursive: true, force: true });
-  }
-  try {
-    await db.migrate();
-    await seedDatabase(db.prisma, { scale: seedScale });
-    return await run(db, () => statements);
-  } finally {
-    await db.close();
-    await cleanup();
-  }
-}
-
-type Db = Awaited<ReturnType<typeof openDatabase>>;
-type ServerMode = { batch: boolean; protection: boolean; redis?: string };
-
-/** A listening server in the given mode, with the statement count of one request measured alone. */
-async function startServer(db: Db, countStatements: () => number, mode: ServerMode) {
-  const config = loadConfig({
-    NODE_ENV: "production",
-    // Production settings over the database the benchmark seeded itself (embedded unless BENCH_DATABASE_URL).
-    DEMO_MODE: "true",
-    LOG_LEVEL: "warn",
-    DATALOADER_BATCH: String(mode.batch),
-    JWT_PRIVATE_KEY: benchKey,
-    // The benchmark measures what the checks cost, not throttling: the one client never runs dry.
-    RATE_LIMIT_BUDGET: "1000000000",
-    RATE_LIMIT_RESTORE_RATE: "1000000000",
-    ...(mode.redis ? { REDIS_URL: mode.redis, REDIS_KEY_PREFIX: `bench:${process.pid}:` } : {}),
-  });
-  const gateway = await buildServer(config, {
-    db,
-    logger: createLogger("warn"),
-    withoutProtection: !mode.protection,
-  });
-  const address = await gateway.app.listen({ host: "127.0.0.1", port: 0 });
-  const request = {
-    url: `${address}/graphql`,
-    method: "POST" as const,
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ query: nestedProductsQuery }),
-  };
-  // One request alone first: its statement count is exact (under load, requests straddle the window).
-  const before = countStatements();
-  const probe = await fetch(request.url, request);
-  if (!probe.ok || ((await probe.json()) as { errors?: unknown }).errors)
-    throw new Error(`the benchmark query failed (${probe.status})`);
-  const statementsPerRequest = countStatements() - before;
-  await autocannon({ ...request, connections, duration: 2 }); // warm-up: JIT, pools, PostgreSQL caches
-  return { gateway, request, statementsPerRequest };
-}
-
-type Server = Awaited<ReturnType<typeof startServer>>;
-
-/** Stops a server but not the shared database (gateway.close() would close that too). */
-async function stop(server: Server) {
-  await server.gateway.app.close();
-  await server.gateway.redis?.close();
-}
-type Segment = { requests: number; seconds: number; p50: number; p99: number; errors: number };
-
-async function run(server: Server, duration: number): Promise<Segment> {
-  const result = await autocannon({ ...server.request, connections, duration });
-  return {
-    requests: result.requests.total,
-    seconds: duration,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.errors + result.non2xx,
-  };
-}
-
-function combine(mode: string, server: Server, segments: Segment[]): Result {
-  const seconds = segments.reduce((sum, segment) => sum + segment.seconds, 0);
-  const average = (pick: (segment: Segment) => number) =>
-    Math.round(segments.reduce((sum, segment) => sum + pick(segment), 0) / segments.length);
-  return {
-    mode,
-    requestsPerSecond: segments.reduce((sum, segment) => sum + segment.requests, 0) / seconds,
-    p50: average((segment) => segment.p50),
-    p99: average((segment) => segment.p99),
-    statementsPerRequest: server.statementsPerRequest,
-    errors: segments.reduce((sum, segment) => sum + segment.errors, 0),
-  };
-}
-
-/** Measures modes one after another. */
-async function measure(db: Db, countStatements: () => number, mode: string, serverMode: ServerMode): Promise<Result> {
-  const server = await startServer(db, countStatements, serverMode);
-  try {
-    return combine(mode, server, [await run(server, seconds)]);
-  } finally {
-    await stop(server);
-  }
-}
-
-/**
- * Measures two modes interleaved A B B A A B B A, a quarter of the time per segment, so that drift in
- * the machine's speed (other processes, thermal) hits both modes alike.
- */
-async function measureInterleaved(
-  db: Db,
-  countStatements: () => number,
-  a: [string, ServerMode],
-  b: [string, ServerMode],
-): Promise<[Result, Result]> {
-  const serverA = await startServer(db, countStatements, a[1]);
-  const serverB = await startServer(db, countStatements, b[1]);
-  try {
-    const quarter = Math.max(1, Math.round(seconds / 4));
-    const segmentsA: Segment[] = [];
-    const segmentsB: Segment[] = [];
-    for (const turn of ["A", "B", "B", "A", "A", "B", "B", "A"]) {
-      if (turn === "A") segmentsA.push(await run(serverA, quarter));
-      else segmentsB.push(await run(serverB, quarter));
-    }
-    return [combine(a[0], serverA, segmentsA), combine(b[0], serverB, segmentsB)];
-  } finally {
-    await stop(serverA);
-    await stop(serverB);
-  }
-}
-
-// A throw-away Ed25519 key so the server runs in production mode (no landing page, no introspection), as deployed.
-const { generateKeyPairSync } = await import("node:crypto");
-const benchKey = generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString();
-
-const results = await withDatabase(async (db, count) => {
-  const [protectedRun, unprotectedRun] = await measureInterleaved(
-    db,
-    count,
-    ["batching + protection stack", { batch: true, protection: true }],
-    ["batching, no protection stack", { batch: true, protection: false }],
+if (!settings.databaseUrl) {
+  log(
+    "BENCH_DATABASE_URL is not set: the server scenarios need a PostgreSQL server (and read its CPU time),\n" +
+      "so only the ideal login rate is measured. Run e.g.\n" +
+      "  BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres npm run bench\n",
   );
-  const measured = [protectedRun, unprotectedRun];
-  if (redisUrl) {
-    const [withRedis, without] = await measureInterleaved(
-      db,
-      count,
-      ["batching + protection stack (Redis)", { batch: true, protection: true, redis: redisUrl }],
-      ["batching, no protection stack", { batch: true, protection: false }],
-    );
-    measured.push(withRedis, { ...without, mode: "batching, no protection stack (2nd pair)" });
-  }
-  measured.push(await measure(db, count, "no batching (N+1) + protection", { batch: false, protection: true }));
-  return measured;
+  printIdeal(await idealLoginRate());
+  process.exit(0);
+}
+
+const started = new Date(Date.now() - 1_000);
+const database = await seededDatabase(settings.databaseUrl, {
+  scale: settings.seedScale,
+  reseed: settings.reseed,
+  log,
 });
+log(`database ${database.name} (${database.reused ? "reused" : "seeded now"})`);
 
-const byMode = (mode: string) => results.find((r) => r.mode === mode) as Result;
-console.log(
-  `\nNested products query — ${serverUrl ? "PostgreSQL server" : "embedded PGlite"}, seed scale ${seedScale}, ${connections} connections, ${seconds}s each\n`,
-);
-console.table(
-  results.map((r) => ({
-    mode: r.mode,
-    "req/s": Math.round(r.requestsPerSecond),
-    "p50 ms": r.p50,
-    "p99 ms": r.p99,
-    "SQL/request": r.statementsPerRequest,
-    errors: r.errors,
-  })),
-);
-const batched = byMode("batching + protection stack");
-const unbatched = byMode("no batching (N+1) + protection");
-const unprotected = byMode("batching, no protection stack");
-console.log(
-  `batching gives ${(batched.requestsPerSecond / unbatched.requestsPerSecond).toFixed(2)}x the throughput ` +
-    `with ${unbatched.statementsPerRequest} → ${batched.statementsPerRequest} SQL statements per request`,
-);
-const cost = (withStack: Result, without: Result) =>
-  `${(withStack.requestsPerSecond / without.requestsPerSecond).toFixed(3)} of the throughput without it ` +
-  `(costs ${((1 - withStack.requestsPerSecond / without.requestsPerSecond) * 100).toFixed(1)} %)`;
-console.log(`protection stack, in-process budgets: ${cost(batched, unprotected)}`);
-if (redisUrl) {
-  console.log(
-    `protection stack, Redis budgets: ${cost(byMode("batching + protection stack (Redis)"), byMode("batching, no protection stack (2nd pair)"))}`,
+const servers: ServerProcess[] = [];
+const start = async (starting: Promise<ServerProcess>) => {
+  const server = await starting;
+  servers.push(server);
+  return server;
+};
+let exitCode = 0;
+try {
+  const gateway = await start(startGateway("gateway", database.url, "protected"));
+  const unprotected = settings.unprotected
+    ? await start(startGateway("gateway, no protection", database.url, "unprotected"))
+    : undefined;
+  const reference = await start(startReference(database.url));
+  const loginGateway = await start(startGateway("gateway (login)", database.url, "login"));
+  const compared = [gateway, ...(unprotected ? [unprotected] : []), reference];
+
+  const scenarios: { scenario: Scenario; probes: Awaited<ReturnType<typeof probe>> }[] = [];
+  for (const scenario of [nestedScenario, typenameScenario]) {
+    scenarios.push({ scenario, probes: await probe(scenario, compared) });
+  }
+  log("every server answers the nested and __typename queries alike");
+  // The probes left the servers' pools connected: their backends must show up by their process titles.
+  const pgDatabase = postgresSnapshot(database.name).size > 0 ? database.name : undefined;
+  if (!pgDatabase) {
+    log(
+      `no local PostgreSQL backend serves ${database.name} (a remote server, or update_process_title off): no PG CPU`,
+    );
+  }
+  const loginStatements = await statementsOf(loginGateway, successfulLogin);
+
+  log(`warming up (${settings.warmupSeconds} s per server and scenario)`);
+  for (const { scenario, probes } of scenarios) {
+    for (const [server, { request }] of probes) {
+      await loadSegment(server, request, {
+        connections: scenario.connections,
+        seconds: settings.warmupSeconds,
+        database: pgDatabase,
+      });
+    }
+  }
+  await loadSegment(loginGateway, successfulLogin, {
+    connections: loginConnections,
+    seconds: settings.warmupSeconds,
+    database: pgDatabase,
+  });
+  const timings = await loginTimings(loginGateway.graphqlUrl);
+
+  log(
+    `\n${settings.rounds} rounds, ${settings.seconds} s per server and scenario in each; seed scale ${settings.seedScale}; ` +
+      `CLK_TCK ${ticksPerSecond}. PG CPU counts the local PostgreSQL backends serving ${database.name}.`,
   );
+  const measurements: Measurement[] = [];
+  const logins: { round: number; loginsPerSecond: number; ideal: IdealLoginRate; segment: Segment }[] = [];
+  for (let round = 1; round <= settings.rounds; round++) {
+    const ofRound: Measurement[] = [];
+    for (const { scenario, probes } of scenarios) {
+      const halves = new Map<ServerProcess, Segment[]>(compared.map((server) => [server, []]));
+      for (const server of [...compared, ...[...compared].reverse()]) {
+        const { request } = probes.get(server) as { request: Request };
+        const segment = await loadSegment(server, request, {
+          connections: scenario.connections,
+          seconds: settings.seconds / 2,
+          database: pgDatabase,
+        });
+        halves.get(server)?.push(segment);
+      }
+      for (const server of compared) {
+        ofRound.push({
+          scenario: scenario.name,
+          server: server.name,
+          round,
+          segment: pool(halves.get(server) ?? []),
+          statementsPerRequest: probes.get(server)?.statementsPerRequest ?? Number.NaN,
+        });
+      }
+    }
+    const ideal = await idealLoginRate();
+    const segment = await loadSegment(loginGateway, successfulLogin, {
+      connections: loginConnections,
+      seconds: settings.seconds,
+      database: pgDatabase,
+    });
+    ofRound.push({
+      scenario: "login",
+      server: loginGateway.name,
+      round,
+      segment,
+      statementsPerRequest: loginStatements,
+    });
+    logins.push({ round, loginsPerSecond: segment.responses / segment.seconds, ideal, segment });
+
+    log(`\nround ${round}`);
+    printRound(ofRound);
+    log("");
+    printRatios(ratios(ofRound, reference.name), reference.name);
+    log("");
+    printLogins(logins.slice(-1));
+    measurements.push(...ofRound);
+  }
+
+  log(`\nsummary: medians over ${settings.rounds} round(s)`);
+  printSummary(measurements, ratios(measurements, reference.name), reference.name);
+  log("");
+  printLogins(logins);
+  const loginRatios = logins.map((l) => l.loginsPerSecond / l.ideal.loginsPerSecond);
+  log(
+    `login: median ${fixed(median(loginRatios), 2)} of the ideal rate (target ≥ 0.80); single logins, median: failed ` +
+      `with a known e-mail ${fixed(timings.knownMs, 1)} ms, unknown e-mail ${fixed(timings.unknownMs, 1)} ms ` +
+      `(ratio ${fixed(timings.unknownMs / timings.knownMs, 2)}, 1.00 = indistinguishable), successful ${fixed(timings.successMs, 1)} ms`,
+  );
+
+  if (settings.soakSeconds > 0) {
+    const nested = scenarios[0]?.probes.get(gateway);
+    if (nested) {
+      log(
+        `\nmemory: gateway RSS, nested query, ${settings.soakSeconds} s at 10 connections then ${settings.seconds} s at 32`,
+      );
+      const result = await soak(gateway, nested.request, {
+        seconds: settings.soakSeconds,
+        peakSeconds: settings.seconds,
+        database: pgDatabase,
+      });
+      log(
+        `  10 connections: start ${fixed(result.startMiB, 0)} MiB, end ${fixed(result.endMiB, 0)} MiB, peak ` +
+          `${fixed(result.peakMiB, 0)} MiB; 32 connections: peak ${fixed(result.peak32MiB, 0)} MiB; failed ${result.failures}`,
+      );
+      if (result.failures > 0) exitCode = 1;
+    }
+  }
+
+  const failed = measurements.reduce((total, m) => total + m.segment.failures, 0);
+  if (failed > 0) {
+    console.error(`\n${failed} requests failed: the figures above are not trustworthy`);
+    exitCode = 1;
+  }
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  exitCode = 1;
+} finally {
+  await Promise.all(servers.map((server) => server.stop()));
+  const deleted = await deleteSessionsSince(database.url, started);
+  if (deleted > 0) log(`(deleted the ${deleted} sessions the login scenario opened)`);
 }
-if (results.some((r) => r.errors > 0)) {
-  console.error("some requests failed: the figures above are not trustworthy");
-  process.exitCode = 1;
-}
+process.exitCode = exitCode;

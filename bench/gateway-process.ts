@@ -1,0 +1,63 @@
+// The real gateway in a process of its own, started by bench/run.ts (never on its own): production
+// settings over the bench database, budgets too large to throttle, reports its address and its SQL
+// statement count over IPC (ipc.ts).
+//
+//   argv[2]  the bench database URL
+//   argv[3]  "protected" (as deployed), "unprotected" (buildServer's withoutProtection) or "login"
+//            (as deployed but without field limits: the login scenario measures the work behind them)
+//   BENCH_REDIS_URL  budgets in this Redis instead of in the process
+import "reflect-metadata";
+import { generateKeyPairSync } from "node:crypto";
+import { loadConfig } from "../src/config/index.js";
+import { openDatabase } from "../src/platform/db/database.js";
+import { createLogger } from "../src/platform/logger/index.js";
+import { buildServer } from "../src/server.js";
+import { serveHarness } from "./ipc.js";
+
+export type GatewayMode = "protected" | "unprotected" | "login";
+
+const [databaseUrl, mode = "protected"] = process.argv.slice(2);
+if (!databaseUrl) throw new Error("usage: gateway-process.ts <database url> [protected|unprotected|login]");
+const redisUrl = process.env.BENCH_REDIS_URL;
+
+// A throw-away Ed25519 key so the server runs in production mode (no landing page, no introspection), as deployed.
+const benchKey = generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+const config = loadConfig({
+  NODE_ENV: "production",
+  DEMO_MODE: "true",
+  LOG_LEVEL: "warn",
+  DATABASE_URL: databaseUrl,
+  JWT_PRIVATE_KEY: benchKey,
+  // The bench measures what the checks cost, not throttling: the clients never run dry.
+  RATE_LIMIT_BUDGET: "1000000000",
+  RATE_LIMIT_RESTORE_RATE: "1000000000",
+  ...(redisUrl ? { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `bench:${process.pid}:` } : {}),
+});
+const logger = createLogger("warn");
+
+let statements = 0;
+const db = await openDatabase(
+  {
+    url: config.database.url,
+    poolSize: config.database.poolSize,
+    poolTimeoutMs: config.database.poolTimeoutMs,
+    statementTimeoutMs: config.database.statementTimeoutMs,
+  },
+  {
+    onQuery: () => {
+      statements++;
+    },
+  },
+);
+const gateway = await buildServer(config, {
+  db,
+  logger,
+  withoutProtection: mode === "unprotected",
+  ...(mode === "login" ? { fieldLimits: {} } : {}),
+});
+const address = await gateway.app.listen({ host: "127.0.0.1", port: 0 });
+serveHarness(
+  address,
+  () => statements,
+  () => gateway.close(),
+);
