@@ -3,8 +3,9 @@
 // statement count over IPC (ipc.ts).
 //
 //   argv[2]  the bench database URL
-//   argv[3]  "protected" (as deployed), "unprotected" (buildServer's withoutProtection) or "login"
-//            (as deployed but without field limits: the login scenario measures the work behind them)
+//   argv[3]  "protected" (as deployed), "unprotected" (buildServer's withoutProtection), "loaders" (as
+//            deployed with QUERY_PLANNER=false: every relation through its loader) or "login" (as deployed
+//            but without field limits: the login scenario measures the work behind them)
 //   BENCH_REDIS_URL  budgets in this Redis instead of in the process
 import "reflect-metadata";
 import { generateKeyPairSync } from "node:crypto";
@@ -14,7 +15,7 @@ import { createLogger } from "../src/platform/logger/index.js";
 import { buildServer } from "../src/server.js";
 import { serveHarness } from "./ipc.js";
 
-export type GatewayMode = "protected" | "unprotected" | "login";
+export type GatewayMode = "protected" | "unprotected" | "loaders" | "login";
 
 const [databaseUrl, mode = "protected"] = process.argv.slice(2);
 if (!databaseUrl) throw new Error("usage: gateway-process.ts <database url> [protected|unprotected|login]");
@@ -31,6 +32,7 @@ const config = loadConfig({
   // The bench measures what the checks cost, not throttling: the clients never run dry.
   RATE_LIMIT_BUDGET: "1000000000",
   RATE_LIMIT_RESTORE_RATE: "1000000000",
+  ...(mode === "loaders" ? { QUERY_PLANNER: "false" } : {}),
   ...(redisUrl ? { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `bench:${process.pid}:` } : {}),
 });
 const logger = createLogger("warn");

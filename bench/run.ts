@@ -40,6 +40,7 @@
 //   BENCH_WARMUP_SECONDS  warm-up per server and scenario before the first round (default 3)
 //   BENCH_SOAK_SECONDS    run the memory scenario this long (default 0: off)
 //   BENCH_UNPROTECTED=1   also measure the gateway built without its protection stack
+//   BENCH_LOADERS=1       also measure the gateway with QUERY_PLANNER=false (relations through the loaders)
 //   BENCH_REDIS_URL       gateways keep their budgets in this Redis instead of in their process
 import { deleteSessionsSince, seededDatabase } from "./database.js";
 import { loadSegment, pool, type Request, type Segment } from "./load.js";
@@ -93,9 +94,12 @@ try {
   const unprotected = settings.unprotected
     ? await start(startGateway("gateway, no protection", database.url, "unprotected"))
     : undefined;
+  const loaders = settings.loaders
+    ? await start(startGateway("gateway, planner off", database.url, "loaders"))
+    : undefined;
   const reference = await start(startReference(database.url));
   const loginGateway = await start(startGateway("gateway (login)", database.url, "login"));
-  const compared = [gateway, ...(unprotected ? [unprotected] : []), reference];
+  const compared = [gateway, ...(unprotected ? [unprotected] : []), ...(loaders ? [loaders] : []), reference];
 
   const scenarios: { scenario: Scenario; probes: Awaited<ReturnType<typeof probe>> }[] = [];
   for (const scenario of [nestedScenario, typenameScenario]) {

@@ -22,6 +22,8 @@ const START_TIMEOUT_MS = 120_000;
 async function startProcess(name: string, script: string, args: string[]): Promise<ServerProcess> {
   const child = fork(join(import.meta.dirname, script), args, {
     execArgv,
+    // As deployed: libraries skip their development checks (graphql-js's cross-realm instanceof among them).
+    env: { ...process.env, NODE_ENV: "production" },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const pid = child.pid;

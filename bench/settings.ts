@@ -21,6 +21,8 @@ export const settings = Object.freeze({
   soakSeconds: number("BENCH_SOAK_SECONDS", 0),
   /** Also measure the gateway built without its protection stack. */
   unprotected: process.env.BENCH_UNPROTECTED === "1",
+  /** Also measure the gateway with the query planner off. */
+  loaders: process.env.BENCH_LOADERS === "1",
   /** Budgets in this Redis instead of in the gateway process. */
   redisUrl: process.env.BENCH_REDIS_URL || undefined,
 });

@@ -23,6 +23,7 @@ async function main() {
       poolSize: config.database.poolSize,
       poolTimeoutMs: config.database.poolTimeoutMs,
       statementTimeoutMs: config.database.statementTimeoutMs,
+      preparedStatements: config.database.preparedStatements,
     },
     { onConnectionError: (error) => logger.warn({ err: error }, "database connection lost; the pool reconnects") },
   );

@@ -30,6 +30,7 @@ const envSchema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
   DATABASE_POOL_TIMEOUT_MS: positiveInt(300_000).default(5_000),
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
+  DATABASE_PREPARED_STATEMENTS: booleanString.default(true),
   PGLITE_DIR: z.string().min(1).default(".data/pglite"),
   DATABASE_MIGRATE_ON_START: booleanString.optional(),
   DATABASE_SEED_ON_START: booleanString.optional(),
@@ -123,6 +124,8 @@ export type Config = Readonly<{
     poolTimeoutMs: number;
     /** PostgreSQL server only: longest a statement may run before the server cancels it (0 = no limit). */
     statementTimeoutMs: number;
+    /** PostgreSQL server only: named prepared statements (off behind a pooler that cannot keep them). */
+    preparedStatements: boolean;
     migrateOnStart: boolean;
     seedOnStart: boolean;
     seedScale: number;
@@ -248,6 +251,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       poolSize: e.DATABASE_POOL_SIZE,
       poolTimeoutMs: e.DATABASE_POOL_TIMEOUT_MS,
       statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+      preparedStatements: e.DATABASE_PREPARED_STATEMENTS,
       // The embedded database is ours to manage; a real server is migrated by a deploy step (npm run db:migrate).
       migrateOnStart: e.DATABASE_MIGRATE_ON_START ?? embedded,
       seedOnStart: e.DATABASE_SEED_ON_START ?? embedded,

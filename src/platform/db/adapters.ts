@@ -1,5 +1,5 @@
 // Driver adapter factories for the two backends, with the fixes the shipped adapters need.
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import {
@@ -161,9 +161,37 @@ async function connectPgShadow(pool: pg.Pool): Promise<SqlDriverAdapter> {
   return withDispose(withPgScripts(withCharColumns(await new PrismaPg(shadowPool).connect())), drop);
 }
 
+// Distinct statements given a name. The app's statements are a bounded set (Prisma's queries, the planner's
+// per selection shape), but a client can vary shapes: past this many, further ones run unnamed, so neither
+// this map nor the server's per-connection statement cache grows without end.
+const MAX_NAMED_STATEMENTS = 2_000;
+
+/**
+ * Names for adapter-pg's `statementNameGenerator`: pg then prepares each distinct statement once per
+ * connection and afterwards only binds and executes it, sparing PostgreSQL the parse and plan of every call
+ * (for the planner's one-statement reads most of the server's CPU). The name is a digest of the text, so one
+ * name never stands for two texts.
+ */
+export function statementNames(): (query: { sql: string }) => string {
+  const names = new Map<string, string>();
+  const nameOf = ({ sql }: { sql: string }) => {
+    let name = names.get(sql);
+    if (name === undefined && names.size < MAX_NAMED_STATEMENTS) {
+      name = `gw_${createHash("sha1").update(sql).digest("base64url")}`;
+      names.set(sql, name);
+    }
+    return name;
+  };
+  // adapter-pg types the name as a string, but hands it to pg, for which undefined means unnamed.
+  return nameOf as (query: { sql: string }) => string;
+}
+
 /** A PostgreSQL server through `pg`, on a pool the caller owns (and ends). */
-export function pgAdapterFactory(pool: pg.Pool): SqlMigrationAwareDriverAdapterFactory {
-  const inner = new PrismaPg(pool);
+export function pgAdapterFactory(
+  pool: pg.Pool,
+  options: { preparedStatements: boolean } = { preparedStatements: false },
+): SqlMigrationAwareDriverAdapterFactory {
+  const inner = new PrismaPg(pool, options.preparedStatements ? { statementNameGenerator: statementNames() } : {});
   return {
     provider: "postgres",
     adapterName: inner.adapterName,

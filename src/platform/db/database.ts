@@ -25,6 +25,11 @@ export interface DatabaseConfig {
    * request deadline stops new work, but only this stops a statement already running.
    */
   statementTimeoutMs?: number;
+  /**
+   * PostgreSQL server only (default true): statements are prepared once per connection under a name,
+   * sparing the server their parse and plan on every call (adapters.ts, `statementNames`).
+   */
+  preparedStatements?: boolean;
 }
 
 export interface DatabaseOptions {
@@ -71,7 +76,7 @@ export async function openDatabase(config: DatabaseConfig, options: DatabaseOpti
     pool.on("error", (error) => options.onConnectionError?.(error));
     cancellable = cancellableStatements(pool);
     kind = "postgres";
-    adapterFactory = pgAdapterFactory(pool);
+    adapterFactory = pgAdapterFactory(pool, { preparedStatements: config.preparedStatements ?? true });
     closeDriver = () => pool.end();
   } else {
     if (config.pgliteDir) await mkdir(config.pgliteDir, { recursive: true });
