@@ -40,7 +40,7 @@ export type RequestContext = {
   /** Writes announce what they changed here; loaders of modules that depend on the writer listen. */
   changes: ChangeNotices;
   /** Plans root reads: the selected tree below a root field in the root's own statement (platform/planner); null when QUERY_PLANNER is off. */
-  planner: QueryPlanner | null;
+  planner: QueryPlanner<RequestContext> | null;
   /** For the services' root queries (one statement each); relations go through `loaders`. */
   prisma: PrismaClient;
   log: FastifyBaseLogger;

@@ -39,6 +39,7 @@ import {
   textInputGuardPlugin,
 } from "./platform/limits/index.js";
 import { ChangeNotices } from "./platform/loaders/index.js";
+import { answerPlannedRelations } from "./platform/planner/index.js";
 import {
   type AppliedFieldLimits,
   type FieldLimitTable,
@@ -90,6 +91,8 @@ export async function registerRequestPipeline(
   const cookieOptions = { httpOnly: true, secure: !insecureCookie, sameSite: "strict", path: "/" } as const;
 
   const typeSchema = await buildTypeSchema();
+  // Relation fields the planner read answer from their parent row; the rest through their loaders.
+  if (config.queryPlanner) answerPlannedRelations(typeSchema, queryPlanner);
   // 7. Each field, outermost first: past the deadline a field fails before its limit or rule is checked,
   // and a limited field counts calls the shield then refuses.
   const fieldLimits = protection?.fieldLimits(typeSchema) ?? { applied: [], missing: [], middleware: {} };

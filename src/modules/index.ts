@@ -1,7 +1,7 @@
 // The gateway's domain modules, listed once: the schema (schema.ts) and each request's loaders
 // (server.ts) are built from this list. A new module is one descriptor (its index.ts) and one line here.
 // Order does not matter.
-import type { ModuleLoaders } from "../context.js";
+import type { ModuleLoaders, RequestContext } from "../context.js";
 import type { LoaderDeps } from "../platform/loaders/index.js";
 import { QueryPlanner } from "../platform/planner/index.js";
 import { accountModule } from "./account/index.js";
@@ -28,7 +28,9 @@ export const modules: readonly GatewayModule[] = [
 ];
 
 /** Reads the modules' types and relations for root resolvers, one statement per planned root field. */
-export const queryPlanner = new QueryPlanner(modules.flatMap((module) => (module.plans ? [module.plans] : [])));
+export const queryPlanner = new QueryPlanner<RequestContext>(
+  modules.flatMap((module) => (module.plans ? [module.plans] : [])),
+);
 
 /** Every module's loaders, made fresh for each request so no cached row outlives it or crosses callers. */
 export function createModuleLoaders(deps: LoaderDeps): ModuleLoaders {

@@ -1,4 +1,4 @@
-import type { ModuleLoaders } from "../context.js";
+import type { ModuleLoaders, RequestContext } from "../context.js";
 import type { LoaderDeps } from "../platform/loaders/index.js";
 import type { RuleMap } from "../platform/permissions/index.js";
 import type { PlanContribution } from "../platform/planner/index.js";
@@ -27,7 +27,7 @@ export type GatewayModule = {
   /** graphql-shield rules for every field of this module's types and resolvers. */
   permissions: RuleMap;
   /** How the query planner reads this module's types and the relation fields it owns (platform/planner). */
-  plans?: PlanContribution;
+  plans?: PlanContribution<RequestContext>;
 } & (LoaderContribution | { loaders?: undefined });
 
 /** Types a module's descriptor (and ties its name to its `ModuleLoaders` entry). */

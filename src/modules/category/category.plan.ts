@@ -1,8 +1,9 @@
+import type { RequestContext } from "../../context.js";
 import { Prisma } from "../../generated/prisma/client.js";
 import type { PlanContribution } from "../../platform/planner/index.js";
 
 /** How the planner reads categories, and the to-one relation the category module owns. */
-export const categoryPlans: PlanContribution = {
+export const categoryPlans: PlanContribution<RequestContext> = {
   entities: {
     Category: {
       table: "categories",

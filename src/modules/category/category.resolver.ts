@@ -1,8 +1,6 @@
-import type { GraphQLResolveInfo } from "graphql";
-import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { RequestContext } from "../../context.js";
 import type { Category as CategoryRow } from "../../generated/prisma/client.js";
-import { preloaded } from "../../platform/planner/index.js";
 import { CategoryLookupArgs } from "./category.args.js";
 import { CreateCategoryInput, UpdateCategoryInput } from "./category.input.js";
 import { CategoryPayload, DeleteCategoryPayload } from "./category.payload.js";
@@ -22,9 +20,8 @@ export class CategoryResolver {
   }
 
   @FieldResolver(() => Category, { nullable: true, description: "The enclosing category; null at the top level." })
-  parent(@Root() category: CategoryRow, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo) {
-    const { parentId } = category;
-    return parentId ? preloaded(category, info, () => ctx.loaders.category.byId.load(parentId)) : null;
+  parent(@Root() category: CategoryRow, @Ctx() ctx: RequestContext) {
+    return category.parentId ? ctx.loaders.category.byId.load(category.parentId) : null;
   }
 
   @FieldResolver(() => [Category], { description: "Direct sub-categories, by name." })

@@ -1,10 +1,11 @@
+import type { RequestContext } from "../../context.js";
 import { Prisma } from "../../generated/prisma/client.js";
 import type { PlanContribution } from "../../platform/planner/index.js";
 import { inCategoryTree, onSaleSql, productSortColumnTypes } from "./product.repository.js";
 import { newestProductsFirst } from "./product.service.js";
 
 /** How the planner reads products, and the relations the product module owns (see product.resolver.ts). */
-export const productPlans: PlanContribution = {
+export const productPlans: PlanContribution<RequestContext> = {
   entities: {
     Product: {
       table: "products",
@@ -43,6 +44,7 @@ export const productPlans: PlanContribution = {
         sortColumnType: productSortColumnTypes.createdAt ?? "timestamp",
         join: (category, product) =>
           Prisma.sql`${inCategoryTree(Prisma.raw(`${product}."categoryId"`), Prisma.raw(`${category}.id`))} AND ${onSaleSql(product)}`,
+        count: (category, ctx) => ctx.loaders.product.countByCategory.load(category.id as string),
       },
     },
   },

@@ -86,13 +86,18 @@ export function productRepository(prisma: Db) {
         LIMIT ${page.take}`,
 
     /** `list` with the planner's projection: each row comes with the relations selected below it. */
-    listPlanned: async (query: ProductListQuery, page: PageRequest<Product>, planned: PlannedRows<Product>) => {
+    listPlanned: async <Context>(
+      query: ProductListQuery,
+      page: PageRequest<Product>,
+      planned: PlannedRows<Product, Context>,
+      context: Context,
+    ) => {
       const rows = await prisma.$queryRaw<{ row: unknown }[]>`
         SELECT ${planned.json} AS row FROM products p
         WHERE ${listConditions(query)} ${keysetSql(page, "p", productSortColumnTypes[page.field] ?? "text")}
         ORDER BY ${sortSql(page, "p")}
         LIMIT ${page.take}`;
-      return rows.map(({ row }) => planned.hydrate(row));
+      return rows.map(({ row }) => planned.hydrate(row, context));
     },
 
     count: async (query: ProductListQuery) => {

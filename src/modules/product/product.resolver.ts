@@ -3,7 +3,6 @@ import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Roo
 import type { RequestContext } from "../../context.js";
 import type { Category as CategoryRow, Product as ProductRow } from "../../generated/prisma/client.js";
 import { ConnectionArgs } from "../../platform/pagination/index.js";
-import { preloaded } from "../../platform/planner/index.js";
 import { Category } from "../category/index.js";
 import { ProductLookupArgs, ProductsArgs } from "./product.args.js";
 import { CreateProductInput, UpdateProductInput } from "./product.input.js";
@@ -35,8 +34,8 @@ export class ProductResolver {
   }
 
   @FieldResolver(() => Category, { description: "The category the product is filed under." })
-  category(@Root() product: ProductRow, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo) {
-    return preloaded(product, info, () => ctx.loaders.category.byId.load(product.categoryId));
+  async category(@Root() product: ProductRow, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.category.byId.load(product.categoryId);
   }
 
   @Mutation(() => ProductPayload, {
@@ -89,8 +88,7 @@ export class CategoryProductsResolver {
     @Root() category: CategoryRow,
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Ctx() ctx: RequestContext,
-    @Info() info: GraphQLResolveInfo,
   ) {
-    return categoryProducts(ctx, category.id, args, preloaded(category, info));
+    return categoryProducts(ctx, category.id, args);
   }
 }

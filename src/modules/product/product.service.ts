@@ -68,26 +68,16 @@ export async function listProducts(
   const products = productRepository(ctx.prisma);
   const count = () => products.count(query);
   const planned = info && ctx.planner?.connectionNodes<Product>(info, "p", page);
-  if (planned) return toConnection(await products.listPlanned(query, page, planned), page, count);
+  if (planned) return toConnection(await products.listPlanned(query, page, planned, ctx), page, count);
   const rows = await products.list(query, page);
   for (const row of rows) ctx.loaders.product.byId.prime(row.id, row);
   return toConnection(rows, page, count);
 }
 
-/** A page of a category's products: the rows the planner read with the category (`planned`), or from the loader. */
-export function categoryProducts(
-  ctx: RequestContext,
-  categoryId: string,
-  args: ConnectionArguments,
-  planned?: Product[],
-) {
+export async function categoryProducts(ctx: RequestContext, categoryId: string, args: ConnectionArguments) {
   const page = pageRequest(args, newestProductsFirst);
-  const count = () => ctx.loaders.product.countByCategory.load(categoryId);
-  if (planned) return toConnection(planned, page, count);
-  return ctx.loaders.product
-    .pageByCategory(page)
-    .load(categoryId)
-    .then((rows) => toConnection(rows, page, count));
+  const rows = await ctx.loaders.product.pageByCategory(page).load(categoryId);
+  return toConnection(rows, page, () => ctx.loaders.product.countByCategory.load(categoryId));
 }
 
 const failed = failWith<ProductPayload>({ product: null });

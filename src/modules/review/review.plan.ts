@@ -1,9 +1,10 @@
+import type { RequestContext } from "../../context.js";
 import { Prisma } from "../../generated/prisma/client.js";
 import type { PlanContribution } from "../../platform/planner/index.js";
 import { newestReviewsFirst } from "./review.service.js";
 
 /** How the planner reads reviews, and the relations the review module owns (see review.resolver.ts). */
-export const reviewPlans: PlanContribution = {
+export const reviewPlans: PlanContribution<RequestContext> = {
   entities: {
     Review: {
       table: "reviews",
@@ -27,6 +28,7 @@ export const reviewPlans: PlanContribution = {
         order: newestReviewsFirst,
         sortColumnType: "timestamp",
         join: (product, review) => Prisma.raw(`${review}."productId" = ${product}.id`),
+        count: (product, ctx) => ctx.loaders.review.countByProduct.load(product.id as string),
       },
     },
     User: {
@@ -36,6 +38,7 @@ export const reviewPlans: PlanContribution = {
         order: newestReviewsFirst,
         sortColumnType: "timestamp",
         join: (user, review) => Prisma.raw(`${review}."authorId" = ${user}.id`),
+        count: (user, ctx) => ctx.loaders.review.countByAuthor.load(user.id as string),
       },
     },
   },

@@ -1,10 +1,8 @@
-import type { GraphQLResolveInfo } from "graphql";
-import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Resolver, Root } from "type-graphql";
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from "type-graphql";
 import type { RequestContext } from "../../context.js";
 import type { Product as ProductRow, Review as ReviewRow, User as UserRow } from "../../generated/prisma/client.js";
 import { ConnectionArgs } from "../../platform/pagination/index.js";
 import { requireViewer } from "../../platform/permissions/viewer.js";
-import { preloaded } from "../../platform/planner/index.js";
 import { Product } from "../product/index.js";
 import { User } from "../user/index.js";
 import { CreateReviewInput, UpdateReviewInput } from "./review.input.js";
@@ -15,13 +13,13 @@ import { Review, ReviewConnection } from "./review.type.js";
 @Resolver(() => Review)
 export class ReviewResolver {
   @FieldResolver(() => User, { description: "Who wrote the review." })
-  author(@Root() review: ReviewRow, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo) {
-    return preloaded(review, info, () => ctx.loaders.user.byId.load(review.authorId));
+  author(@Root() review: ReviewRow, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.user.byId.load(review.authorId);
   }
 
   @FieldResolver(() => Product, { description: "The product reviewed." })
-  product(@Root() review: ReviewRow, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo) {
-    return preloaded(review, info, () => ctx.loaders.product.byId.load(review.productId));
+  product(@Root() review: ReviewRow, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.product.byId.load(review.productId);
   }
 
   @Mutation(() => ReviewPayload, {
@@ -54,25 +52,15 @@ export class ReviewResolver {
 @Resolver(() => Product)
 export class ProductReviewsResolver {
   @FieldResolver(() => ReviewConnection, { description: "Reviews of this product, newest first." })
-  reviews(
-    @Root() product: ProductRow,
-    @Args(() => ConnectionArgs) args: ConnectionArgs,
-    @Ctx() ctx: RequestContext,
-    @Info() info: GraphQLResolveInfo,
-  ) {
-    return productReviews(ctx, product.id, args, preloaded(product, info));
+  reviews(@Root() product: ProductRow, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: RequestContext) {
+    return productReviews(ctx, product.id, args);
   }
 }
 
 @Resolver(() => User)
 export class UserReviewsResolver {
   @FieldResolver(() => ReviewConnection, { description: "Reviews this user wrote, newest first." })
-  reviews(
-    @Root() user: UserRow,
-    @Args(() => ConnectionArgs) args: ConnectionArgs,
-    @Ctx() ctx: RequestContext,
-    @Info() info: GraphQLResolveInfo,
-  ) {
-    return authorReviews(ctx, user.id, args, preloaded(user, info));
+  reviews(@Root() user: UserRow, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: RequestContext) {
+    return authorReviews(ctx, user.id, args);
   }
 }

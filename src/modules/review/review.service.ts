@@ -18,26 +18,16 @@ import { onePerAuthorConstraint, type ReviewScope, reviewRepository } from "./re
 
 export const newestReviewsFirst: SortOrder<Review> = { key: "newest", field: "createdAt", direction: "desc" };
 
-/** A page of a product's reviews: the rows the planner read with the product (`planned`), or from the loader. */
-export function productReviews(ctx: RequestContext, productId: string, args: ConnectionArguments, planned?: Review[]) {
+export async function productReviews(ctx: RequestContext, productId: string, args: ConnectionArguments) {
   const page = pageRequest(args, newestReviewsFirst);
-  const count = () => ctx.loaders.review.countByProduct.load(productId);
-  if (planned) return toConnection(planned, page, count);
-  return ctx.loaders.review
-    .pageByProduct(page)
-    .load(productId)
-    .then((rows) => toConnection(rows, page, count));
+  const rows = await ctx.loaders.review.pageByProduct(page).load(productId);
+  return toConnection(rows, page, () => ctx.loaders.review.countByProduct.load(productId));
 }
 
-/** A page of an author's reviews, as `productReviews`. */
-export function authorReviews(ctx: RequestContext, authorId: string, args: ConnectionArguments, planned?: Review[]) {
+export async function authorReviews(ctx: RequestContext, authorId: string, args: ConnectionArguments) {
   const page = pageRequest(args, newestReviewsFirst);
-  const count = () => ctx.loaders.review.countByAuthor.load(authorId);
-  if (planned) return toConnection(planned, page, count);
-  return ctx.loaders.review
-    .pageByAuthor(page)
-    .load(authorId)
-    .then((rows) => toConnection(rows, page, count));
+  const rows = await ctx.loaders.review.pageByAuthor(page).load(authorId);
+  return toConnection(rows, page, () => ctx.loaders.review.countByAuthor.load(authorId));
 }
 
 /**

@@ -1,7 +1,8 @@
+import type { RequestContext } from "../../context.js";
 import type { PlanContribution } from "../../platform/planner/index.js";
 
 /** How the planner reads accounts: the public profile and what the rules read, never the password hash. */
-export const userPlans: PlanContribution = {
+export const userPlans: PlanContribution<RequestContext> = {
   entities: {
     User: {
       table: "users",

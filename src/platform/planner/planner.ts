@@ -1,8 +1,10 @@
 import {
   type FieldNode,
   type GraphQLField,
+  type GraphQLFieldResolver,
   type GraphQLObjectType,
   type GraphQLResolveInfo,
+  type GraphQLSchema,
   getArgumentValues,
   getNamedType,
   isObjectType,
@@ -17,6 +19,7 @@ import {
   type SortOrder,
   type SqlColumnType,
   sortSql,
+  toConnection,
 } from "../pagination/index.js";
 import { type FieldsByKey, type OperationScope, subfields } from "./selection.js";
 
@@ -39,8 +42,11 @@ export type EntityPlan = Readonly<{
 /** SQL tying the related row (alias `child`) to the parent row (alias `parent`), row-level rules included. */
 export type Join = (parent: string, child: string) => Prisma.Sql;
 
-/** A relation field the planner reads inside its parent's statement. */
-export type RelationPlan =
+/**
+ * A relation field the planner reads inside its parent's statement. The field's resolver (a loader) stays
+ * what answers it when the planner did not read it.
+ */
+export type RelationPlan<Context> =
   /** One row (or null): a to-one relation. */
   | Readonly<{ kind: "one"; target: string; join: Join }>
   /** A Relay connection: one page of related rows (`first`/`after`/`last`/`before`), in `order`. */
@@ -50,45 +56,54 @@ export type RelationPlan =
       order: SortOrder<Row>;
       sortColumnType: SqlColumnType;
       join: Join;
+      /** The whole list's size, for `totalCount` (only asked when selected): the field's own count loader. */
+      count(parent: Row, context: Context): Promise<number>;
     }>;
 
 /** What a module tells the planner: how to read its types, and the relation fields it owns. */
-export type PlanContribution = Readonly<{
+export type PlanContribution<Context> = Readonly<{
   entities?: Readonly<Record<string, EntityPlan>>;
-  relations?: Readonly<Record<string, Readonly<Record<string, RelationPlan>>>>;
+  relations?: Readonly<Record<string, Readonly<Record<string, RelationPlan<Context>>>>>;
 }>;
 
 /** The selected rows of one entity type: a JSON expression per row, and how to turn its value into a row. */
-export type PlannedRows<Row> = Readonly<{
+export type PlannedRows<Row, Context> = Readonly<{
   /** One JSON value per row of the root alias, with every planned relation nested in it. */
   json: Prisma.Sql;
   /**
    * The row with the selected columns (and `alwaysRead`) only, typed as the full row because resolvers
-   * read no other; planned relations ride along for `preloaded`.
+   * read no other; it holds its planned relations, finished (a row, null, or a connection), for the fields
+   * that `answerPlannedRelations` wrapped.
    */
-  hydrate(json: unknown): Row;
+  hydrate(json: unknown, context: Context): Row;
 }>;
 
-const PRELOADED = Symbol("preloaded relations");
-type WithPreloaded = { [PRELOADED]?: Record<string, unknown> };
+const PLANNED = Symbol("planned relations");
+type WithPlanned = { [PLANNED]?: Record<string, unknown> };
 
 /**
- * What the parent row already holds for the relation field being resolved (by response key, so aliases
- * with different arguments stay apart), or undefined when the planner did not read it. A planned to-one
- * relation holds the row or null; a planned page, its rows. With `load`, what it holds or else what
- * `load` (the field's loader) gives.
+ * Makes each relation field the planner knows answer with what its parent row holds, when the planner read
+ * it (by response key, so aliases with different arguments stay apart), and with its own resolver (a
+ * loader) otherwise. Planned values skip the resolver machinery altogether: no argument objects, no
+ * promise, for the hundreds of relation fields a list response can hold.
  */
-export function preloaded<T>(parent: object, info: Pick<GraphQLResolveInfo, "path">): T | undefined;
-export function preloaded<T>(
-  parent: object,
-  info: Pick<GraphQLResolveInfo, "path">,
-  load: () => Promise<T>,
-): T | Promise<T>;
-export function preloaded<T>(parent: object, info: Pick<GraphQLResolveInfo, "path">, load?: () => Promise<T>) {
-  const held = (parent as WithPreloaded)[PRELOADED];
-  const key = info.path.key as string;
-  if (held && key in held) return held[key] as T;
-  return load?.();
+export function answerPlannedRelations(schema: GraphQLSchema, planner: QueryPlanner<never>): void {
+  for (const [typeName, fieldName] of planner.relationFields()) {
+    const type = schema.getType(typeName);
+    const field = isObjectType(type) ? type.getFields()[fieldName] : undefined;
+    const resolve = field?.resolve;
+    if (!field || !resolve)
+      throw new Error(`planned relation ${typeName}.${fieldName} has no resolver to fall back on`);
+    field.resolve = plannedOr(resolve);
+  }
+}
+
+function plannedOr(resolve: GraphQLFieldResolver<unknown, unknown>): GraphQLFieldResolver<unknown, unknown> {
+  return (parent, args, context, info) => {
+    const held = (parent as WithPlanned)[PLANNED];
+    const key = info.path.key as string;
+    return held !== undefined && key in held ? held[key] : resolve(parent, args, context, info);
+  };
 }
 
 // PostgreSQL takes at most 100 arguments per function call, i.e. 50 key/value pairs per json_build_object.
@@ -97,28 +112,30 @@ const MAX_JSON_PAIRS = 50;
 // A related row, as far as the planner knows it.
 type Row = Record<string, unknown>;
 
-type Decoder = (json: unknown) => unknown;
+/** A relation's JSON value, decoded into what its field returns. */
+type Decoder<Context> = (json: unknown, parent: Row, context: Context) => unknown;
 
 /**
  * Root planning for reads: a root resolver hands the planner its `info`, and gets back one SQL expression
  * that builds each row it returns together with every relation below it that the planner knows (to-one
- * rows, connection pages), reading only the selected columns; the child resolvers then return what the
- * parent row holds (`preloaded`) instead of going to a loader. What the planner does not know (a field
- * with its own logic, unusual arguments) is left to the resolvers and their loaders, which still find the
- * keys they need in `alwaysRead`. Row-level rules live in each relation's `join`, as in the loaders' SQL.
+ * rows, connection pages), reading only the selected columns; those relation fields then answer with what
+ * the parent row holds (`answerPlannedRelations`) instead of going to a loader. What the planner does not
+ * know (a field with its own logic, unusual arguments) is left to the resolvers and their loaders, which
+ * still find the keys they need in `alwaysRead`. Row-level rules live in each relation's `join`, as in the
+ * loaders' SQL.
  */
-export class QueryPlanner {
+export class QueryPlanner<Context> {
   readonly #entities = new Map<string, EntityPlan>();
-  readonly #relations = new Map<string, Map<string, RelationPlan>>();
+  readonly #relations = new Map<string, Map<string, RelationPlan<Context>>>();
 
-  constructor(contributions: readonly PlanContribution[]) {
+  constructor(contributions: readonly PlanContribution<Context>[]) {
     for (const contribution of contributions) {
       for (const [typeName, plan] of Object.entries(contribution.entities ?? {})) {
         if (this.#entities.has(typeName)) throw new Error(`two entity plans for ${typeName}`);
         this.#entities.set(typeName, plan);
       }
       for (const [typeName, fields] of Object.entries(contribution.relations ?? {})) {
-        const relations = this.#relations.get(typeName) ?? new Map<string, RelationPlan>();
+        const relations = this.#relations.get(typeName) ?? new Map<string, RelationPlan<Context>>();
         this.#relations.set(typeName, relations);
         for (const [fieldName, relation] of Object.entries(fields)) {
           if (relations.has(fieldName)) throw new Error(`two relation plans for ${typeName}.${fieldName}`);
@@ -128,22 +145,33 @@ export class QueryPlanner {
     }
   }
 
+  /** The relation fields it can read, as [type name, field name]. */
+  *relationFields(): Generator<[string, string]> {
+    for (const [typeName, fields] of this.#relations)
+      for (const fieldName of fields.keys()) yield [typeName, fieldName];
+  }
+
   /** Rows of the field being resolved, which returns objects (or a list of them) of a planned type. */
-  objects<Row>(info: GraphQLResolveInfo, alias: string): PlannedRows<Row> | null {
+  objects<Row>(info: GraphQLResolveInfo, alias: string): PlannedRows<Row, Context> | null {
     const type = getNamedType(info.returnType);
     if (!isObjectType(type)) return null;
-    return this.#entity(info, type, info.fieldNodes, alias, []) as PlannedRows<Row> | null;
+    return this.#entity(info, type, info.fieldNodes, alias, []) as PlannedRows<Row, Context> | null;
   }
 
   /**
    * Rows of a connection field being resolved (its `edges { node { … } }`), sorted on `page.field`,
    * which is read too: cursors are made from it.
    */
-  connectionNodes<Row>(info: GraphQLResolveInfo, alias: string, page: PageRequest<Row>): PlannedRows<Row> | null {
+  connectionNodes<Row>(
+    info: GraphQLResolveInfo,
+    alias: string,
+    page: PageRequest<Row>,
+  ): PlannedRows<Row, Context> | null {
     const type = getNamedType(info.returnType);
     if (!isObjectType(type)) return null;
     const node = connectionNode(info, type, info.fieldNodes);
-    return node ? (this.#entity(info, node.type, node.nodes, alias, [page.field]) as PlannedRows<Row> | null) : null;
+    const planned = node ? this.#entity(info, node.type, node.nodes, alias, [page.field]) : null;
+    return planned as PlannedRows<Row, Context> | null;
   }
 
   #entity(
@@ -152,13 +180,13 @@ export class QueryPlanner {
     nodes: readonly FieldNode[],
     alias: string,
     alsoRead: readonly string[],
-  ): PlannedRows<unknown> | null {
+  ): PlannedRows<Row, Context> | null {
     const entity = this.#entities.get(type.name);
     if (!entity) return null;
     const fields = subfields(scope, type, nodes);
     const columns = new Map<string, ColumnDecoding>(Object.entries(entity.alwaysRead));
     for (const name of alsoRead) columns.set(name, entity.columns[name] ?? entity.alwaysRead[name] ?? "value");
-    const relations: { key: string; json: Prisma.Sql; decode: Decoder }[] = [];
+    const relations: { key: string; json: Prisma.Sql; decode: Decoder<Context> }[] = [];
     let wholeRow = false;
     for (const [responseKey, fieldNodes] of fields) {
       const name = fieldNodes[0]?.name.value ?? "";
@@ -189,17 +217,17 @@ export class QueryPlanner {
     const timestamps = [...columns].filter(([, decoding]) => decoding === "timestamp").map(([name]) => name);
     return {
       json: Prisma.sql`json_build_object(${Prisma.join(pairs)})`,
-      hydrate: (json) => {
-        const row = json as Record<string, unknown> & WithPreloaded;
+      hydrate: (json, context) => {
+        const row = json as Row & WithPlanned;
         // PostgreSQL's JSON spells a `timestamp(3)` (UTC, without zone) without the zone.
         for (const name of timestamps) if (row[name] !== null) row[name] = new Date(`${row[name] as string}Z`);
         if (relations.length > 0) {
           const held: Record<string, unknown> = {};
           relations.forEach((relation, index) => {
-            held[relation.key] = relation.decode(row[`@${index}`]);
+            held[relation.key] = relation.decode(row[`@${index}`], row, context);
             delete row[`@${index}`];
           });
-          row[PRELOADED] = held;
+          row[PLANNED] = held;
         }
         return row;
       },
@@ -209,11 +237,11 @@ export class QueryPlanner {
   /** The relation's SQL (a scalar subquery of the parent alias) and how to decode its JSON. */
   #relation(
     scope: OperationScope,
-    relation: RelationPlan,
+    relation: RelationPlan<Context>,
     field: GraphQLField<unknown, unknown>,
     nodes: readonly FieldNode[],
     alias: string,
-  ): { json: (parent: string) => Prisma.Sql; decode: Decoder } | null {
+  ): { json: (parent: string) => Prisma.Sql; decode: Decoder<Context> } | null {
     const type = getNamedType(field.type);
     if (!isObjectType(type)) return null;
     const table = this.#entities.get(relation.target)?.table;
@@ -225,7 +253,7 @@ export class QueryPlanner {
       if (!target) return null;
       return {
         json: (parent) => Prisma.sql`(SELECT ${target.json} FROM ${from} WHERE ${relation.join(parent, alias)})`,
-        decode: (json) => (json === null ? null : target.hydrate(json)),
+        decode: (json, _parent, context) => (json === null ? null : target.hydrate(json, context)),
       };
     }
 
@@ -246,7 +274,13 @@ export class QueryPlanner {
           ORDER BY ${sortSql<Row>(page, alias)}
           LIMIT ${page.take}
         ) ${Prisma.raw(item)})`,
-      decode: (json) => (json as unknown[]).map(target.hydrate),
+      // The finished connection, as the field's resolver would build it from its loader's rows.
+      decode: (json, parent, context) =>
+        toConnection(
+          (json as unknown[]).map((item) => target.hydrate(item, context) as Row & { id: string }),
+          page,
+          () => relation.count(parent, context),
+        ),
     };
   }
 }
