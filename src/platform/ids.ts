@@ -17,20 +17,31 @@ export function parseId(value: string, argument: string): string {
   return value.toLowerCase();
 }
 
+type Lookup = { id?: string | null } & Record<string, string | null | undefined>;
+
 /**
- * Lookups that take an id or another unique key (`slug`, `username`): exactly one must be given, and
- * the matching loader answers.
+ * Lookups that take an id or another unique key (`slug`, `username`): exactly one must be given. Which
+ * one, with its value (an id checked by `parseId`).
  */
-export function loadByIdOr<Row>(
-  lookup: { id?: string | null } & Record<string, string | null | undefined>,
-  keyName: string,
-  byId: { load(id: string): Promise<Row> },
-  byKey: { load(key: string): Promise<Row> },
-): Promise<Row> {
+export function lookupKey<KeyName extends string>(
+  lookup: Lookup,
+  keyName: KeyName,
+): { name: "id" | KeyName; value: string } {
   const id = lookup.id ?? null;
   const key = lookup[keyName] ?? null;
   if ((id === null) === (key === null)) {
     throw badUserInput(`Pass exactly one of \`id\` or \`${keyName}\`.`, id === null ? "id" : keyName);
   }
-  return id !== null ? byId.load(parseId(id, "id")) : byKey.load(key as string);
+  return id !== null ? { name: "id", value: parseId(id, "id") } : { name: keyName, value: key as string };
+}
+
+/** A lookup by id or another unique key (`lookupKey`), answered by the matching loader. */
+export function loadByIdOr<Row>(
+  lookup: Lookup,
+  keyName: string,
+  byId: { load(id: string): Promise<Row> },
+  byKey: { load(key: string): Promise<Row> },
+): Promise<Row> {
+  const key = lookupKey(lookup, keyName);
+  return key.name === "id" ? byId.load(key.value) : byKey.load(key.value);
 }

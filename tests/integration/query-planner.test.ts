@@ -130,6 +130,64 @@ for (const backend of backends) {
       expect(result.planned.errors?.[0]?.path).toEqual(["products", "edges", 0, "node", "reviews"]);
     });
 
+    it("reads a product page (by slug or id, hidden products for admins only) as the loaders do", async () => {
+      const page = `query Page($id: ID, $slug: String, $withBody: Boolean!) {
+        product(id: $id, slug: $slug) {
+          id name slug description priceCents stock status averageRating reviewCount
+          category { name slug parent { name } }
+          reviews(first: 10) {
+            totalCount pageInfo { hasNextPage endCursor }
+            edges { cursor node { id rating body @include(if: $withBody) createdAt author { username name } } }
+          }
+        }
+      }`;
+      const drafts = await planned.graphql<Products>(
+        `{ products(first: 1, filter: { status: [DRAFT] }) { edges { node { id slug } } } }`,
+        { as: planned.users.admin },
+      );
+      const draft = drafts.data?.products.edges[0]?.node as { id: string; slug: string };
+      const cases: [Record<string, unknown>, ("admin" | "alice")?][] = [
+        [{ slug: "aurora-wireless-headphones", withBody: true }],
+        [{ slug: "aurora-wireless-headphones", withBody: false }, "alice"],
+        [{ id: draft.id, withBody: true }],
+        [{ slug: draft.slug, withBody: true }, "admin"],
+        [{ slug: "no-such-product", withBody: true }],
+        [{ id: draft.id, slug: draft.slug, withBody: true }],
+        [{ id: "not-an-id", withBody: true }],
+      ];
+      for (const [variables, as] of cases) {
+        const result = await both(page, variables, as);
+        expect(result.planned).toEqual(result.loaders);
+        // One statement, plus the review count.
+        expect(result.statements.planned).toBeLessThanOrEqual(2);
+      }
+      const shown = await both(page, { slug: "aurora-wireless-headphones", withBody: true });
+      expect(shown.planned.data).toMatchObject({ product: { slug: "aurora-wireless-headphones" } });
+      expect((await both(page, { id: draft.id, withBody: true })).planned.data).toEqual({ product: null });
+    });
+
+    it("reads a category page with its products and their reviews as the loaders do", async () => {
+      const listed = await planned.graphql<Products>(`{ products(first: 1) { edges { node { category { slug } } } } }`);
+      const slug = (listed.data?.products.edges[0]?.node.category as { slug: string }).slug;
+      const categoryPage = `query Category($slug: String!) {
+        category(slug: $slug) {
+          id name description parent { name } children { name }
+          products(first: 5) {
+            totalCount
+            edges { node { name priceCents reviews(first: 2) { edges { node { rating author { name } } } } } }
+          }
+        }
+      }`;
+      for (const as of [undefined, "admin"] as const) {
+        const result = await both(categoryPage, { slug }, as);
+        expect(result.planned).toEqual(result.loaders);
+        expect(result.planned.data).toMatchObject({ category: { products: { edges: expect.any(Array) } } });
+        // The category, its parent and product pages in one statement; children and the count through loaders.
+        expect(result.statements.planned).toBeLessThanOrEqual(3);
+        expect(result.statements.planned).toBeLessThan(result.statements.loaders);
+      }
+    });
+
     it("reads only the selected columns, never the password hash", async () => {
       planned.db.statements.reset();
       const response = await planned.graphql(

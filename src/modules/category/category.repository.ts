@@ -1,5 +1,6 @@
-import type { Prisma } from "../../generated/prisma/client.js";
+import { type Category, Prisma } from "../../generated/prisma/client.js";
 import type { Db } from "../../platform/db/transaction.js";
+import type { PlannedRows } from "../../platform/planner/index.js";
 
 export const categorySlugConstraint = { index: "categories_slug_key", columns: ["slug"] } as const;
 
@@ -17,6 +18,19 @@ export function categoryRepository(db: Db) {
     findRoots: () => db.category.findMany({ where: { parentId: null }, orderBy: [{ name: "asc" }, { id: "asc" }] }),
 
     findById: (id: string) => db.category.findUnique({ where: { id } }),
+
+    /** One category by id or slug with the planner's projection. */
+    findPlanned: async <Context>(
+      key: { name: "id" | "slug"; value: string },
+      planned: PlannedRows<Category, Context>,
+      context: Context,
+    ) => {
+      const match = key.name === "id" ? Prisma.sql`c.id = ${key.value}::uuid` : Prisma.sql`c.slug = ${key.value}`;
+      const [found] = await db.$queryRaw<
+        { row: unknown }[]
+      >`SELECT ${planned.json} AS row FROM categories c WHERE ${match}`;
+      return found ? planned.hydrate(found.row, context) : null;
+    },
 
     /**
      * The path ends in the row's own id, which PostgreSQL only knows after the insert (Prisma makes the

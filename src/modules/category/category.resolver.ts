@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import type { GraphQLResolveInfo } from "graphql";
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { RequestContext } from "../../context.js";
 import type { Category as CategoryRow } from "../../generated/prisma/client.js";
 import { CategoryLookupArgs } from "./category.args.js";
@@ -15,8 +16,12 @@ export class CategoryResolver {
   }
 
   @Query(() => Category, { nullable: true, description: "One category by `id` or `slug`." })
-  category(@Args(() => CategoryLookupArgs) args: CategoryLookupArgs, @Ctx() ctx: RequestContext) {
-    return findCategory(ctx, args);
+  category(
+    @Args(() => CategoryLookupArgs) args: CategoryLookupArgs,
+    @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
+  ) {
+    return findCategory(ctx, args, info);
   }
 
   @FieldResolver(() => Category, { nullable: true, description: "The enclosing category; null at the top level." })

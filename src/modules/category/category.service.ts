@@ -1,8 +1,9 @@
+import type { GraphQLResolveInfo } from "graphql";
 import type { RequestContext } from "../../context.js";
 import type { Category } from "../../generated/prisma/client.js";
 import { isForeignKeyViolation, isUniqueViolation } from "../../platform/db/errors.js";
 import { inTransaction, lockForTransaction } from "../../platform/db/transaction.js";
-import { loadByIdOr } from "../../platform/ids.js";
+import { loadByIdOr, lookupKey } from "../../platform/ids.js";
 import { failWith, reject, settle, UserErrorCode, validateId, validateInput } from "../../platform/validation/index.js";
 import type { CreateCategoryInput, UpdateCategoryInput } from "./category.input.js";
 import type { CategoryPayload, DeleteCategoryPayload } from "./category.payload.js";
@@ -12,7 +13,14 @@ export const CATEGORY_TREE_CHANGED = "category.tree";
 
 import { categoryRepository, categorySlugConstraint } from "./category.repository.js";
 
-export function findCategory(ctx: RequestContext, lookup: { id?: string | null; slug?: string | null }) {
+/** One category by id or slug; with the resolver's `info`, read with what is selected below it (the planner). */
+export function findCategory(
+  ctx: RequestContext,
+  lookup: { id?: string | null; slug?: string | null },
+  info?: GraphQLResolveInfo,
+) {
+  const planned = info && ctx.planner?.objects<Category>(info, "c");
+  if (planned) return categoryRepository(ctx.prisma).findPlanned(lookupKey(lookup, "slug"), planned, ctx);
   return loadByIdOr(lookup, "slug", ctx.loaders.category.byId, ctx.loaders.category.bySlug);
 }
 

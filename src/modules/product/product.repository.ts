@@ -100,6 +100,20 @@ export function productRepository(prisma: Db) {
       return rows.map(({ row }) => planned.hydrate(row, context));
     },
 
+    /** One product by id or slug with the planner's projection; null when missing or (unless `hidden`) off sale. */
+    findPlanned: async <Context>(
+      key: { name: "id" | "slug"; value: string },
+      hidden: boolean,
+      planned: PlannedRows<Product, Context>,
+      context: Context,
+    ) => {
+      const match = key.name === "id" ? Prisma.sql`p.id = ${key.value}::uuid` : Prisma.sql`p.slug = ${key.value}`;
+      const [found] = await prisma.$queryRaw<{ row: unknown }[]>`
+        SELECT ${planned.json} AS row FROM products p
+        WHERE ${match} ${hidden ? Prisma.empty : Prisma.sql`AND ${onSaleSql("p")}`}`;
+      return found ? planned.hydrate(found.row, context) : null;
+    },
+
     count: async (query: ProductListQuery) => {
       const [row] = await prisma.$queryRaw<{ count: number }[]>`
         SELECT count(*)::int AS count FROM products p WHERE ${listConditions(query)}`;

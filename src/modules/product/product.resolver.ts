@@ -24,8 +24,12 @@ export class ProductResolver {
     nullable: true,
     description: "One product by `id` or `slug`; null when there is none to see.",
   })
-  product(@Args(() => ProductLookupArgs) args: ProductLookupArgs, @Ctx() ctx: RequestContext) {
-    return findProduct(ctx, args);
+  product(
+    @Args(() => ProductLookupArgs) args: ProductLookupArgs,
+    @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
+  ) {
+    return findProduct(ctx, args, info);
   }
 
   @Query(() => ProductConnection, { description: "The catalog: filter, search and sort products, a page at a time." })

@@ -4,7 +4,7 @@ import { type Product, ProductStatus } from "../../generated/prisma/client.js";
 import type { Viewer } from "../../platform/auth/tokens.js";
 import { isForeignKeyViolation, isRecordNotFound, isUniqueViolation } from "../../platform/db/errors.js";
 import { badUserInput } from "../../platform/errors/index.js";
-import { loadByIdOr, parseId } from "../../platform/ids.js";
+import { loadByIdOr, lookupKey, parseId } from "../../platform/ids.js";
 import {
   type ConnectionArguments,
   type ConnectionResult,
@@ -35,7 +35,19 @@ export function isProductVisible(viewer: Viewer | null, product: Product): boole
   return isAdmin(viewer) || isOnSale(product);
 }
 
-export async function findProduct(ctx: RequestContext, lookup: { id?: string | null; slug?: string | null }) {
+/**
+ * One product by id or slug, if the caller may see it. With the resolver's `info`, the product and what is
+ * selected below it come in one statement (the planner), visibility checked inside it.
+ */
+export async function findProduct(
+  ctx: RequestContext,
+  lookup: { id?: string | null; slug?: string | null },
+  info?: GraphQLResolveInfo,
+) {
+  const planned = info && ctx.planner?.objects<Product>(info, "p");
+  if (planned) {
+    return productRepository(ctx.prisma).findPlanned(lookupKey(lookup, "slug"), isAdmin(ctx.viewer), planned, ctx);
+  }
   const product = await loadByIdOr(lookup, "slug", ctx.loaders.product.byId, ctx.loaders.product.bySlug);
   return product && isProductVisible(ctx.viewer, product) ? product : null;
 }
