@@ -199,6 +199,11 @@ for (const backend of backends) {
       expect(sql).not.toContain('"description"');
       expect(sql).not.toContain("passwordHash");
       expect(sql).not.toContain('"email"');
+      // The loaders (what the planner falls back to) never read the hash either.
+      loaders.db.statements.reset();
+      await loaders.graphql(nested, { variables: { first: 5 } });
+      expect(loaders.db.statements.statements.some((statement) => statement.includes('"users"'))).toBe(true);
+      expect(loaders.db.statements.statements.join("\n")).not.toContain("passwordHash");
     });
   });
 }

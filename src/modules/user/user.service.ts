@@ -1,5 +1,5 @@
 import type { RequestContext } from "../../context.js";
-import type { Prisma, User } from "../../generated/prisma/client.js";
+import type { Prisma } from "../../generated/prisma/client.js";
 import { loadByIdOr } from "../../platform/ids.js";
 import {
   type ConnectionArguments,
@@ -9,9 +9,9 @@ import {
 } from "../../platform/pagination/index.js";
 import { substringSearch } from "../../platform/search/index.js";
 import type { UserFilter } from "./user.args.js";
-import { userRepository } from "./user.repository.js";
+import { type UserProfile, userRepository } from "./user.repository.js";
 
-const oldestFirst: SortOrder<User> = { key: "created", field: "createdAt", direction: "asc" };
+const oldestFirst: SortOrder<UserProfile> = { key: "created", field: "createdAt", direction: "asc" };
 
 export async function currentUser(ctx: RequestContext) {
   if (!ctx.viewer) return null;
@@ -48,8 +48,14 @@ export async function listUsers(ctx: RequestContext, args: ConnectionArguments &
   return toConnection(rows, page, () => users.count(where));
 }
 
-/** For the account module's writes to a user row: the changed row replaces any cached copy. */
-export function rememberUser(ctx: RequestContext, user: User) {
+/**
+ * For the account module's writes to a user row: the changed row replaces any cached copy (without its
+ * password hash, which the read API never holds).
+ */
+export function rememberUser(
+  ctx: RequestContext,
+  { passwordHash: _, ...user }: UserProfile & { passwordHash?: string },
+) {
   ctx.loaders.user.byId.clear(user.id).prime(user.id, user);
   ctx.loaders.user.byUsername.clearAll().prime(user.username, user);
 }
