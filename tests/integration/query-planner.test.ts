@@ -33,7 +33,7 @@ const wide = `query Wide($first: Int, $last: Int, $after: String, $before: Strin
             }
           }
         }
-        newest: reviews(last: 1) { edges { node { ... on Node { id } rating } } }
+        newest: reviews(last: 1) { pageInfo { startCursor } edges { node { ... on Node { id } rating } } }
       }
     }
   }

@@ -160,7 +160,7 @@ export class QueryPlanner<Context> {
 
   /**
    * Rows of a connection field being resolved (its `edges { node { … } }`), sorted on `page.field`,
-   * which is read too: cursors are made from it.
+   * which is read too when a cursor is selected: cursors are made from it.
    */
   connectionNodes<Row>(
     info: GraphQLResolveInfo,
@@ -170,7 +170,7 @@ export class QueryPlanner<Context> {
     const type = getNamedType(info.returnType);
     if (!isObjectType(type)) return null;
     const node = connectionNode(info, type, info.fieldNodes);
-    const planned = node ? this.#entity(info, node.type, node.nodes, alias, [page.field]) : null;
+    const planned = node ? this.#entity(info, node.type, node.nodes, alias, node.cursors ? [page.field] : []) : null;
     return planned as PlannedRows<Row, Context> | null;
   }
 
@@ -259,7 +259,8 @@ export class QueryPlanner<Context> {
 
     const page = pageOf<Row>(scope, field, nodes, relation.order);
     const node = connectionNode(scope, type, nodes);
-    const target = page && node ? this.#entity(scope, node.type, node.nodes, alias, [page.field]) : null;
+    const target =
+      page && node ? this.#entity(scope, node.type, node.nodes, alias, node.cursors ? [page.field] : []) : null;
     if (!page || !target) return null;
     // The page in its own ORDER BY … LIMIT (an index walk per parent), aggregated in that order.
     const item = `${alias}_item`;
@@ -285,19 +286,37 @@ export class QueryPlanner<Context> {
   }
 }
 
-/** The node type and field nodes under a connection's `edges { node }`, when a single key selects each. */
+/**
+ * The node type and field nodes under a connection's `edges { node }`, when a single key selects each, and
+ * whether any cursor is selected (an edge's, or `pageInfo`'s start or end): only then is the sort column
+ * needed (the edges make cursors lazily, from it).
+ */
 function connectionNode(
   scope: OperationScope,
   connection: GraphQLObjectType,
   nodes: readonly FieldNode[],
-): { type: GraphQLObjectType; nodes: FieldNode[] } | null {
-  const edges = only(subfields(scope, connection, nodes), "edges");
+): { type: GraphQLObjectType; nodes: FieldNode[]; cursors: boolean } | null {
+  const connectionFields = subfields(scope, connection, nodes);
+  const edges = only(connectionFields, "edges");
   const edgeType = getNamedType(connection.getFields().edges?.type);
   if (!edges || !isObjectType(edgeType)) return null;
-  const node = only(subfields(scope, edgeType, edges), "node");
+  const edgeFields = subfields(scope, edgeType, edges);
+  const node = only(edgeFields, "node");
   const nodeType = getNamedType(edgeType.getFields().node?.type);
   if (!node || !isObjectType(nodeType)) return null;
-  return { type: nodeType, nodes: node };
+  const pageInfo = getNamedType(connection.getFields().pageInfo?.type);
+  const pageInfoNodes = [...connectionFields.values()].filter((field) => field[0]?.name.value === "pageInfo").flat();
+  const cursors =
+    selects(edgeFields, "cursor") ||
+    (isObjectType(pageInfo) &&
+      pageInfoNodes.length > 0 &&
+      ["startCursor", "endCursor"].some((name) => selects(subfields(scope, pageInfo, pageInfoNodes), name)));
+  return { type: nodeType, nodes: node, cursors };
+}
+
+function selects(fields: FieldsByKey, name: string): boolean {
+  for (const nodes of fields.values()) if (nodes[0]?.name.value === name) return true;
+  return false;
 }
 
 /**
