@@ -32,11 +32,30 @@ export const queryPlanner = new QueryPlanner<RequestContext>(
   modules.flatMap((module) => (module.plans ? [module.plans] : [])),
 );
 
+/**
+ * One request's loaders. Each module's set is built on first use by a getter on the prototype, which then
+ * shadows itself with the built set on the instance: most requests touch one or two modules, and building
+ * all nine sets (their repositories, DataLoaders and closures) for every request was a measurable share of
+ * the fixed per-request cost. A set built late is still correct: it has cached nothing that a write earlier
+ * in the request could have made stale, and it registers its change listeners as it is built.
+ */
+class RequestLoaders {
+  constructor(readonly deps: LoaderDeps) {}
+}
+for (const module of modules) {
+  const build = module.loaders;
+  if (!build) continue;
+  Object.defineProperty(RequestLoaders.prototype, module.name, {
+    enumerable: true,
+    get(this: RequestLoaders) {
+      const value = build(this.deps);
+      Object.defineProperty(this, module.name, { value, enumerable: true });
+      return value;
+    },
+  });
+}
+
 /** Every module's loaders, made fresh for each request so no cached row outlives it or crosses callers. */
 export function createModuleLoaders(deps: LoaderDeps): ModuleLoaders {
-  const loaders: Record<string, unknown> = {};
-  for (const module of modules) {
-    if (module.loaders) loaders[module.name] = module.loaders(deps);
-  }
-  return loaders as unknown as ModuleLoaders;
+  return new RequestLoaders(deps) as unknown as ModuleLoaders;
 }

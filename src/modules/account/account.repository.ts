@@ -1,4 +1,5 @@
 import type { Prisma, PrismaClient } from "../../generated/prisma/client.js";
+import { newUuidV7 } from "../../platform/ids.js";
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
@@ -33,10 +34,30 @@ export function accountRepository(prisma: PrismaClient) {
       prisma.user.create({ data }),
     updateUser: (id: string, data: Prisma.UserUpdateInput, db: Db = prisma) => db.user.update({ where: { id }, data }),
 
-    createSession: (userId: string, client: ClientInfo, refreshTokenHash: string, expiresAt: Date) =>
-      prisma.session.create({
-        data: { userId, ...client, expiresAt, refreshTokens: { create: { tokenHash: refreshTokenHash } } },
-      }),
+    /**
+     * The session and its first refresh token in one statement (both rows or neither). Prisma's nested
+     * create took five round trips (BEGIN, two INSERTs, a SELECT, COMMIT), most of what a login spends
+     * besides verifying the password.
+     */
+    async createSession(
+      userId: string,
+      client: ClientInfo,
+      refreshTokenHash: string,
+      expiresAt: Date,
+    ): Promise<{ id: string }> {
+      const id = newUuidV7();
+      const createdAt = now();
+      await prisma.$executeRaw`
+        WITH session AS (
+          INSERT INTO sessions (id, "userId", "userAgent", ip, "createdAt", "lastUsedAt", "expiresAt")
+          VALUES (${id}::uuid, ${userId}::uuid, ${client.userAgent}, ${client.ip},
+                  ${createdAt}::timestamp(3), ${createdAt}::timestamp(3), ${expiresAt}::timestamp(3))
+          RETURNING id
+        )
+        INSERT INTO refresh_tokens (id, "sessionId", "tokenHash", "createdAt")
+        SELECT ${newUuidV7()}::uuid, session.id, ${refreshTokenHash}, ${createdAt}::timestamp(3) FROM session`;
+      return { id };
+    },
 
     findRefreshToken: (tokenHash: string) =>
       prisma.refreshToken.findUnique({ where: { tokenHash }, include: { session: true } }),
