@@ -168,7 +168,9 @@ for (const backend of backends) {
 
     it("reads a category page with its products and their reviews as the loaders do", async () => {
       const listed = await planned.graphql<Products>(`{ products(first: 1) { edges { node { category { slug } } } } }`);
-      const slug = (listed.data?.products.edges[0]?.node.category as { slug: string }).slug;
+      const category = listed.data?.products.edges[0]?.node.category as { slug: string } | undefined;
+      const slug = category?.slug;
+      expect(slug).toBeTypeOf("string");
       const categoryPage = `query Category($slug: String!) {
         category(slug: $slug) {
           id name description parent { name } children { name }
