@@ -3,6 +3,7 @@ import type { Db } from "../../platform/db/transaction.js";
 import {
   columnList,
   keysetSql,
+  limitSql,
   type PageRequest,
   pagesByParent,
   type SqlColumnType,
@@ -47,7 +48,10 @@ function listConditions(query: ProductListQuery): Prisma.Sql {
     Prisma.sql`p."deletedAt" IS NULL`,
     // Equality (not `= ANY(array)`) for the usual single status, so PostgreSQL walks the
     // (status, sort column, id) index and stops after one page instead of sorting every active product.
-    Prisma.sql`p.status IN (${Prisma.join(query.statuses.map((status) => Prisma.sql`${status}::"ProductStatus"`))})`,
+    // Written into the statement, not parameters (enum values of our own): see `limitSql` on re-planning.
+    Prisma.raw(
+      `p.status IN (${query.statuses.map((status) => `'${ProductStatus[status]}'::"ProductStatus"`).join(", ")})`,
+    ),
   ];
   if (query.categoryId !== undefined) {
     conditions.push(inCategoryTree(Prisma.raw('p."categoryId"'), Prisma.sql`${query.categoryId}::uuid`));
@@ -83,7 +87,7 @@ export function productRepository(prisma: Db) {
         SELECT ${columnList("p", productColumns)} FROM products p
         WHERE ${listConditions(query)} ${keysetSql(page, "p", productSortColumnTypes[page.field] ?? "text")}
         ORDER BY ${sortSql(page, "p")}
-        LIMIT ${page.take}`,
+        ${limitSql(page.take)}`,
 
     /** `list` with the planner's projection: each row comes with the relations selected below it. */
     listPlanned: async <Context>(
@@ -96,7 +100,7 @@ export function productRepository(prisma: Db) {
         SELECT ${planned.json} AS row FROM products p
         WHERE ${listConditions(query)} ${keysetSql(page, "p", productSortColumnTypes[page.field] ?? "text")}
         ORDER BY ${sortSql(page, "p")}
-        LIMIT ${page.take}`;
+        ${limitSql(page.take)}`;
       return rows.map(({ row }) => planned.hydrate(row, context));
     },
 

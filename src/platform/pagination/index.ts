@@ -1,5 +1,14 @@
 export { ConnectionArgs, connectionType, PageInfo } from "./connection.type.js";
-export { column, columnList, keysetOrderBy, keysetSql, keysetWhere, type SqlColumnType, sortSql } from "./keyset.js";
+export {
+  column,
+  columnList,
+  keysetOrderBy,
+  keysetSql,
+  keysetWhere,
+  limitSql,
+  type SqlColumnType,
+  sortSql,
+} from "./keyset.js";
 export {
   type ConnectionArguments,
   type ConnectionResult,

@@ -1,5 +1,5 @@
 import { Prisma } from "../../generated/prisma/client.js";
-import { columnList, keysetSql, type SqlColumnType, sortSql } from "./keyset.js";
+import { columnList, keysetSql, limitSql, type SqlColumnType, sortSql } from "./keyset.js";
 import type { PageRequest } from "./page.js";
 
 export type ParentPagesQuery<Row> = Readonly<{
@@ -32,7 +32,7 @@ export async function pagesByParent<Row extends { id: string }>(
       FROM ${Prisma.raw(`"${query.table}"`)} c
       WHERE ${query.belongsToParent} ${query.where ?? Prisma.empty} ${keysetSql(page, "c", query.sortColumnType)}
       ORDER BY ${sortSql(page, "c")}
-      LIMIT ${page.take}
+      ${limitSql(page.take)}
     ) page
     ORDER BY parent.position, ${sortSql(page, "page")}`;
   const byParent = new Map<string, Row[]>(parentIds.map((id) => [id, []]));

@@ -14,6 +14,7 @@ import {
   type ConnectionArguments,
   column,
   keysetSql,
+  limitSql,
   type PageRequest,
   pageRequest,
   type SortOrder,
@@ -273,7 +274,7 @@ export class QueryPlanner<Context> {
           FROM ${from}
           WHERE ${relation.join(parent, alias)} ${keysetSql<Row>(page, alias, relation.sortColumnType)}
           ORDER BY ${sortSql<Row>(page, alias)}
-          LIMIT ${page.take}
+          ${limitSql(page.take)}
         ) ${Prisma.raw(item)})`,
       // The finished connection, as the field's resolver would build it from its loader's rows.
       decode: (json, parent, context) =>
