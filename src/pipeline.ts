@@ -160,7 +160,7 @@ export async function registerRequestPipeline(
         planner: config.queryPlanner ? queryPlanner : null,
         log: request.log,
         trace,
-        loaders: createModuleLoaders({ prisma, viewer, batch: config.dataloaderBatch, changes }),
+        loaders: createModuleLoaders({ prisma, viewer, changes }),
         changes,
         auth: services.auth,
         http: {

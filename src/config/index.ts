@@ -86,7 +86,6 @@ const envSchema = z.object({
     .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")
     .optional(),
   PASSWORD_RESET_URL: z.string().url().default("http://localhost:3000/reset-password"),
-  DATALOADER_BATCH: booleanString.default(true),
   QUERY_PLANNER: booleanString.default(true),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
 });
@@ -173,8 +172,6 @@ export type Config = Readonly<{
     /** Page of the client app that completes a reset; the token is appended as `?token=`. */
     passwordResetUrl: string;
   }>;
-  /** Off only to measure what batching buys (bench); every relation then costs one statement per parent. */
-  dataloaderBatch: boolean;
   /**
    * Root fields read the selected tree below them in one statement (platform/planner). Off only to measure
    * what it buys (bench) and to compare its answers with the loaders' (tests).
@@ -286,7 +283,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       verificationKeyPems: e.JWT_VERIFICATION_KEYS ?? [],
     },
     mail: { from: e.MAIL_FROM, smtpUrl: e.SMTP_URL, passwordResetUrl: e.PASSWORD_RESET_URL },
-    dataloaderBatch: e.DATALOADER_BATCH,
     queryPlanner: e.QUERY_PLANNER,
   });
 }

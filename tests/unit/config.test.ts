@@ -23,7 +23,7 @@ describe("loadConfig", () => {
       migrateOnStart: true,
       seedOnStart: true,
     });
-    expect(config.dataloaderBatch).toBe(true);
+    expect(config.queryPlanner).toBe(true);
     expect(Object.isFrozen(config.database)).toBe(true);
   });
 
@@ -36,12 +36,12 @@ describe("loadConfig", () => {
   });
 
   it("names every bad variable in one error", () => {
-    const error = failure({ PORT: "eighty", DATABASE_URL: "mysql://x", LOG_LEVEL: "loud", DATALOADER_BATCH: "maybe" });
+    const error = failure({ PORT: "eighty", DATABASE_URL: "mysql://x", LOG_LEVEL: "loud", QUERY_PLANNER: "maybe" });
     expect(error.problems.map((problem) => problem.split(":")[0]).sort()).toEqual([
       "DATABASE_URL",
-      "DATALOADER_BATCH",
       "LOG_LEVEL",
       "PORT",
+      "QUERY_PLANNER",
     ]);
     expect(error.message).toContain("must be a postgresql:// connection URL");
   });

@@ -10,7 +10,7 @@ import { securityHeaders } from "../../src/platform/limits/http-hardening.js";
 import { ChangeNotices } from "../../src/platform/loaders/index.js";
 
 describe("module loaders", () => {
-  const deps = () => ({ prisma: {} as PrismaClient, viewer: null, batch: true, changes: new ChangeNotices() });
+  const deps = () => ({ prisma: {} as PrismaClient, viewer: null, changes: new ChangeNotices() });
 
   it("offers every module's set, builds each once, on first use, per request", () => {
     const first = createModuleLoaders(deps());

@@ -13,11 +13,9 @@ export function createAddressLoaders(deps: LoaderDeps) {
   const addresses = addressRepository(deps.prisma);
   return {
     /** Anyone's address: `findAddress` (address.service.ts) checks it is the caller's before handing it out. */
-    byId: createLoader(deps, async (ids: readonly string[]) =>
-      inKeyOrder(ids, await addresses.findByIds(ids), (a) => a.id),
-    ),
+    byId: createLoader(async (ids: readonly string[]) => inKeyOrder(ids, await addresses.findByIds(ids), (a) => a.id)),
     /** A user's whole address book; users keep a handful, so it is a plain list, not a connection. */
-    byUserId: createLoader(deps, async (userIds: readonly string[]) =>
+    byUserId: createLoader(async (userIds: readonly string[]) =>
       groupedInKeyOrder(userIds, await addresses.findByUserIds(userIds), (a) => a.userId),
     ),
   };

@@ -12,13 +12,11 @@ declare module "../../context.js" {
 export function createCategoryLoaders(deps: LoaderDeps) {
   const categories = categoryRepository(deps.prisma);
   return {
-    byId: createLoader(deps, async (ids: readonly string[]) =>
-      inKeyOrder(ids, await categories.findByIds(ids), (c) => c.id),
-    ),
-    bySlug: createLoader(deps, async (slugs: readonly string[]) =>
+    byId: createLoader(async (ids: readonly string[]) => inKeyOrder(ids, await categories.findByIds(ids), (c) => c.id)),
+    bySlug: createLoader(async (slugs: readonly string[]) =>
       inKeyOrder(slugs, await categories.findBySlugs(slugs), (c) => c.slug),
     ),
-    childrenByParentId: createLoader(deps, async (parentIds: readonly string[]) =>
+    childrenByParentId: createLoader(async (parentIds: readonly string[]) =>
       groupedInKeyOrder(parentIds, await categories.findChildren(parentIds), (c) => c.parentId as string),
     ),
   };

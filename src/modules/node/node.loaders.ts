@@ -13,7 +13,7 @@ export function createNodeLoaders(deps: LoaderDeps) {
   const nodes = nodeRepository(deps.prisma);
   return {
     /** The GraphQL type of each id, null for an id no table has. */
-    typeById: createLoader(deps, async (ids: readonly string[]) => {
+    typeById: createLoader(async (ids: readonly string[]) => {
       const rows = await nodes.findTypes(ids);
       return inKeyOrder(ids, rows, (row) => row.id).map((row): NodeTypeName | null => row?.typeName ?? null);
     }),

@@ -21,19 +21,17 @@ export function createOrderLoaders(deps: LoaderDeps) {
   const orders = orderRepository(deps.prisma);
   return {
     /** Any order: whether the caller may see it is the service's decision. */
-    byId: createLoader(deps, async (ids: readonly string[]) =>
-      inKeyOrder(ids, await orders.findByIds(ids), (o) => o.id),
-    ),
+    byId: createLoader(async (ids: readonly string[]) => inKeyOrder(ids, await orders.findByIds(ids), (o) => o.id)),
     /** Any order's item: `findOrderItem` (order.service.ts) checks its order may be seen. */
-    itemById: createLoader(deps, async (ids: readonly string[]) =>
+    itemById: createLoader(async (ids: readonly string[]) =>
       inKeyOrder(ids, await orders.findItemsByIds(ids), (item) => item.id),
     ),
-    itemsByOrderId: createLoader(deps, async (orderIds: readonly string[]) =>
+    itemsByOrderId: createLoader(async (orderIds: readonly string[]) =>
       groupedInKeyOrder(orderIds, await orders.findItemsByOrderIds(orderIds), (item) => item.orderId),
     ),
     pageByUser: loaderPerArguments((page: PageRequest<Order>) =>
-      createLoader(deps, (userIds: readonly string[]) => orders.pagesByUser(userIds, page)),
+      createLoader((userIds: readonly string[]) => orders.pagesByUser(userIds, page)),
     ),
-    countByUser: createLoader(deps, (userIds: readonly string[]) => orders.countsByUser(userIds)),
+    countByUser: createLoader((userIds: readonly string[]) => orders.countsByUser(userIds)),
   };
 }

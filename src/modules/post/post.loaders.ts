@@ -15,16 +15,14 @@ export function createPostLoaders(deps: LoaderDeps) {
   const posts = postRepository(deps.prisma);
   return {
     /** Any post, drafts included: the service checks it is readable before handing it out. */
-    byId: createLoader(deps, async (ids: readonly string[]) =>
-      inKeyOrder(ids, await posts.findByIds(ids), (p) => p.id),
-    ),
-    bySlug: createLoader(deps, async (slugs: readonly string[]) =>
+    byId: createLoader(async (ids: readonly string[]) => inKeyOrder(ids, await posts.findByIds(ids), (p) => p.id)),
+    bySlug: createLoader(async (slugs: readonly string[]) =>
       inKeyOrder(slugs, await posts.findBySlugs(slugs), (p) => p.slug),
     ),
     // Loaders live for one request, so the request's viewer can scope what the batches read.
     pageByAuthor: loaderPerArguments((page: PageRequest<Post>) =>
-      createLoader(deps, (authorIds: readonly string[]) => posts.pagesByAuthor(deps.viewer, authorIds, page)),
+      createLoader((authorIds: readonly string[]) => posts.pagesByAuthor(deps.viewer, authorIds, page)),
     ),
-    countByAuthor: createLoader(deps, (authorIds: readonly string[]) => posts.countsByAuthor(deps.viewer, authorIds)),
+    countByAuthor: createLoader((authorIds: readonly string[]) => posts.countsByAuthor(deps.viewer, authorIds)),
   };
 }

@@ -16,16 +16,14 @@ export function createProductLoaders(deps: LoaderDeps) {
   const products = productRepository(deps.prisma);
   const loaders = {
     /** Any product, whatever its status: order items and reviews must still resolve archived ones. */
-    byId: createLoader(deps, async (ids: readonly string[]) =>
-      inKeyOrder(ids, await products.findByIds(ids), (p) => p.id),
-    ),
-    bySlug: createLoader(deps, async (slugs: readonly string[]) =>
+    byId: createLoader(async (ids: readonly string[]) => inKeyOrder(ids, await products.findByIds(ids), (p) => p.id)),
+    bySlug: createLoader(async (slugs: readonly string[]) =>
       inKeyOrder(slugs, await products.findBySlugs(slugs), (p) => p.slug),
     ),
     pageByCategory: loaderPerArguments((page: PageRequest<Product>) =>
-      createLoader(deps, (categoryIds: readonly string[]) => products.pagesByCategory(categoryIds, page)),
+      createLoader((categoryIds: readonly string[]) => products.pagesByCategory(categoryIds, page)),
     ),
-    countByCategory: createLoader(deps, (categoryIds: readonly string[]) => products.countsByCategory(categoryIds)),
+    countByCategory: createLoader((categoryIds: readonly string[]) => products.countsByCategory(categoryIds)),
   };
   // Which products a category's list holds depends on where categories sit in the tree.
   deps.changes.on(CATEGORY_TREE_CHANGED, () => {

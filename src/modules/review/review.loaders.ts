@@ -14,16 +14,14 @@ declare module "../../context.js" {
 export function createReviewLoaders(deps: LoaderDeps) {
   const reviews = reviewRepository(deps.prisma);
   return {
-    byId: createLoader(deps, async (ids: readonly string[]) =>
-      inKeyOrder(ids, await reviews.findByIds(ids), (r) => r.id),
-    ),
+    byId: createLoader(async (ids: readonly string[]) => inKeyOrder(ids, await reviews.findByIds(ids), (r) => r.id)),
     pageByProduct: loaderPerArguments((page: PageRequest<Review>) =>
-      createLoader(deps, (productIds: readonly string[]) => reviews.pagesBy("productId", productIds, page)),
+      createLoader((productIds: readonly string[]) => reviews.pagesBy("productId", productIds, page)),
     ),
-    countByProduct: createLoader(deps, (productIds: readonly string[]) => reviews.countsBy("productId", productIds)),
+    countByProduct: createLoader((productIds: readonly string[]) => reviews.countsBy("productId", productIds)),
     pageByAuthor: loaderPerArguments((page: PageRequest<Review>) =>
-      createLoader(deps, (authorIds: readonly string[]) => reviews.pagesBy("authorId", authorIds, page)),
+      createLoader((authorIds: readonly string[]) => reviews.pagesBy("authorId", authorIds, page)),
     ),
-    countByAuthor: createLoader(deps, (authorIds: readonly string[]) => reviews.countsBy("authorId", authorIds)),
+    countByAuthor: createLoader((authorIds: readonly string[]) => reviews.countsBy("authorId", authorIds)),
   };
 }

@@ -13,10 +13,8 @@ export function createUserLoaders(deps: LoaderDeps) {
   const users = userRepository(deps.prisma);
   return {
     /** Soft-deleted accounts included: their reviews and posts still need an author. */
-    byId: createLoader(deps, async (ids: readonly string[]) =>
-      inKeyOrder(ids, await users.findByIds(ids), (u) => u.id),
-    ),
-    byUsername: createLoader(deps, async (usernames: readonly string[]) =>
+    byId: createLoader(async (ids: readonly string[]) => inKeyOrder(ids, await users.findByIds(ids), (u) => u.id)),
+    byUsername: createLoader(async (usernames: readonly string[]) =>
       inKeyOrder(usernames, await users.findByUsernames(usernames), (u) => u.username),
     ),
   };

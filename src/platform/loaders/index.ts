@@ -26,18 +26,15 @@ export type LoaderDeps = Readonly<{
   prisma: PrismaClient;
   viewer: Viewer | null;
   changes: ChangeNotices;
-  /** False only for the benchmark's "no batching" baseline. */
-  batch: boolean;
 }>;
 
 /** The largest IN-list or unnest array one batch sends; bigger batches are split by DataLoader. */
 const MAX_BATCH_SIZE = 500;
 
 export function createLoader<Key, Value>(
-  deps: LoaderDeps,
   batchLoad: (keys: readonly Key[]) => Promise<readonly Value[]>,
 ): DataLoader<Key, Value> {
-  return new DataLoader(batchLoad, { batch: deps.batch, maxBatchSize: MAX_BATCH_SIZE });
+  return new DataLoader(batchLoad, { maxBatchSize: MAX_BATCH_SIZE });
 }
 
 /** Results in key order (DataLoader's contract), through a Map rather than a search per key. */
