@@ -15,8 +15,14 @@ export type ServerProcess = Readonly<{
   stop(): Promise<void>;
 }>;
 
-// As `npm start` runs the gateway (tsx, the heap flag); the reference server gets the same so only the code differs.
-const execArgv = ["--experimental-async-context-frame", "--heap-growing-percent=50", "--import", "tsx"];
+// As `npm start` runs the gateway (tsx, the heap flags); the reference server gets the same so only the code differs.
+const execArgv = [
+  "--experimental-async-context-frame",
+  "--heap-growing-percent=50",
+  "--max-semi-space-size=16",
+  "--import",
+  "tsx",
+];
 const START_TIMEOUT_MS = 120_000;
 
 async function startProcess(name: string, script: string, args: string[]): Promise<ServerProcess> {
