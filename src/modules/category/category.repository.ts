@@ -28,7 +28,7 @@ export function categoryRepository(db: Db) {
       const match = key.name === "id" ? Prisma.sql`c.id = ${key.value}::uuid` : Prisma.sql`c.slug = ${key.value}`;
       const [found] = await db.$queryRaw<
         { row: unknown }[]
-      >`SELECT ${planned.json} AS row FROM categories c WHERE ${match}`;
+      >`SELECT ${planned.json} AS row FROM categories c ${planned.joins} WHERE ${match}`;
       return found ? planned.hydrate(found.row, context) : null;
     },
 

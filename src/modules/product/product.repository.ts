@@ -97,7 +97,7 @@ export function productRepository(prisma: Db) {
       context: Context,
     ) => {
       const rows = await prisma.$queryRaw<{ row: unknown }[]>`
-        SELECT ${planned.json} AS row FROM products p
+        SELECT ${planned.json} AS row FROM products p ${planned.joins}
         WHERE ${listConditions(query)} ${keysetSql(page, "p", productSortColumnTypes[page.field] ?? "text")}
         ORDER BY ${sortSql(page, "p")}
         ${limitSql(page.take)}`;
@@ -113,7 +113,7 @@ export function productRepository(prisma: Db) {
     ) => {
       const match = key.name === "id" ? Prisma.sql`p.id = ${key.value}::uuid` : Prisma.sql`p.slug = ${key.value}`;
       const [found] = await prisma.$queryRaw<{ row: unknown }[]>`
-        SELECT ${planned.json} AS row FROM products p
+        SELECT ${planned.json} AS row FROM products p ${planned.joins}
         WHERE ${match} ${hidden ? Prisma.empty : Prisma.sql`AND ${onSaleSql("p")}`}`;
       return found ? planned.hydrate(found.row, context) : null;
     },

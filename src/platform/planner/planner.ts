@@ -40,7 +40,10 @@ export type EntityPlan = Readonly<{
   alwaysRead: Readonly<Record<string, ColumnDecoding>>;
 }>;
 
-/** SQL tying the related row (alias `child`) to the parent row (alias `parent`), row-level rules included. */
+/**
+ * SQL tying the related row (alias `child`) to the parent row (alias `parent`), row-level rules included.
+ * For a to-one relation it is a join condition that matches at most one row (by its key).
+ */
 export type Join = (parent: string, child: string) => Prisma.Sql;
 
 /**
@@ -71,6 +74,11 @@ export type PlanContribution<Context> = Readonly<{
 export type PlannedRows<Row, Context> = Readonly<{
   /** One JSON value per row of the root alias, with every planned relation nested in it. */
   json: Prisma.Sql;
+  /**
+   * The LEFT JOINs its to-one relations need, to follow the root table in FROM (`FROM products p ${joins}`).
+   * Each joins on a key, so it never adds rows.
+   */
+  joins: Prisma.Sql;
   /**
    * The row with the selected columns (and `alwaysRead`) only, typed as the full row because resolvers
    * read no other; it holds its planned relations, finished (a row, null, or a connection), for the fields
@@ -187,7 +195,7 @@ export class QueryPlanner<Context> {
     const fields = subfields(scope, type, nodes);
     const columns = new Map<string, ColumnDecoding>(Object.entries(entity.alwaysRead));
     for (const name of alsoRead) columns.set(name, entity.columns[name] ?? entity.alwaysRead[name] ?? "value");
-    const relations: { key: string; json: Prisma.Sql; decode: Decoder<Context> }[] = [];
+    const relations: { key: string; json: Prisma.Sql; joins: Prisma.Sql; decode: Decoder<Context> }[] = [];
     let wholeRow = false;
     for (const [responseKey, fieldNodes] of fields) {
       const name = fieldNodes[0]?.name.value ?? "";
@@ -202,7 +210,12 @@ export class QueryPlanner<Context> {
       const planned =
         relation && field ? this.#relation(scope, relation, field, fieldNodes, `${alias}_${relations.length}`) : null;
       if (planned) {
-        relations.push({ key: responseKey, json: planned.json(alias), decode: planned.decode });
+        relations.push({
+          key: responseKey,
+          json: planned.json(alias),
+          joins: planned.joins(alias),
+          decode: planned.decode,
+        });
         continue;
       }
       // A field with logic of its own: its resolver gets the whole row.
@@ -218,6 +231,14 @@ export class QueryPlanner<Context> {
     const timestamps = [...columns].filter(([, decoding]) => decoding === "timestamp").map(([name]) => name);
     return {
       json: Prisma.sql`json_build_object(${Prisma.join(pairs)})`,
+      // Prisma.join refuses an empty list.
+      joins:
+        relations.length > 0
+          ? Prisma.join(
+              relations.map((relation) => relation.joins),
+              " ",
+            )
+          : Prisma.empty,
       hydrate: (json, context) => {
         const row = json as Row & WithPlanned;
         // PostgreSQL's JSON spells a `timestamp(3)` (UTC, without zone) without the zone.
@@ -235,14 +256,18 @@ export class QueryPlanner<Context> {
     };
   }
 
-  /** The relation's SQL (a scalar subquery of the parent alias) and how to decode its JSON. */
+  /**
+   * The relation's JSON expression over the parent alias, the joins it needs there, and how to decode its
+   * value. A to-one relation is a LEFT JOIN (one index lookup, no subquery run per row: about a fifth less
+   * server time for the nested catalog read); a page is a subquery with its own ORDER BY … LIMIT.
+   */
   #relation(
     scope: OperationScope,
     relation: RelationPlan<Context>,
     field: GraphQLField<unknown, unknown>,
     nodes: readonly FieldNode[],
     alias: string,
-  ): { json: (parent: string) => Prisma.Sql; decode: Decoder<Context> } | null {
+  ): { json: (parent: string) => Prisma.Sql; joins: (parent: string) => Prisma.Sql; decode: Decoder<Context> } | null {
     const type = getNamedType(field.type);
     if (!isObjectType(type)) return null;
     const table = this.#entities.get(relation.target)?.table;
@@ -253,7 +278,8 @@ export class QueryPlanner<Context> {
       const target = this.#entity(scope, type, nodes, alias, []);
       if (!target) return null;
       return {
-        json: (parent) => Prisma.sql`(SELECT ${target.json} FROM ${from} WHERE ${relation.join(parent, alias)})`,
+        json: () => Prisma.sql`CASE WHEN ${column(alias, "id")} IS NULL THEN NULL ELSE ${target.json} END`,
+        joins: (parent) => Prisma.sql`LEFT JOIN ${from} ON ${relation.join(parent, alias)} ${target.joins}`,
         decode: (json, _parent, context) => (json === null ? null : target.hydrate(json, context)),
       };
     }
@@ -267,11 +293,12 @@ export class QueryPlanner<Context> {
     const item = `${alias}_item`;
     const direction = Prisma.raw(page.direction === "asc" ? "ASC" : "DESC");
     return {
+      joins: () => Prisma.empty,
       json: (parent) => Prisma.sql`(
         SELECT coalesce(json_agg(${Prisma.raw(`${item}.row ORDER BY ${item}.sort`)} ${direction}, ${Prisma.raw(`${item}.id`)} ${direction}), '[]'::json)
         FROM (
           SELECT ${target.json} AS row, ${column(alias, page.field)} AS sort, ${column(alias, "id")} AS id
-          FROM ${from}
+          FROM ${from} ${target.joins}
           WHERE ${relation.join(parent, alias)} ${keysetSql<Row>(page, alias, relation.sortColumnType)}
           ORDER BY ${sortSql<Row>(page, alias)}
           ${limitSql(page.take)}
