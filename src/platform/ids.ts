@@ -1,4 +1,4 @@
-import { randomFillSync } from "node:crypto";
+import { v7 as uuidV7 } from "uuid";
 import { badUserInput } from "./errors/index.js";
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -52,10 +52,5 @@ export function loadByIdOr<Row>(
  * makes, for rows inserted with raw SQL where that default does not apply.
  */
 export function newUuidV7(now: number = Date.now()): string {
-  const bytes = randomFillSync(Buffer.alloc(16));
-  bytes.writeUIntBE(now, 0, 6);
-  bytes[6] = ((bytes[6] as number) & 0x0f) | 0x70;
-  bytes[8] = ((bytes[8] as number) & 0x3f) | 0x80;
-  const hex = bytes.toString("hex");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return uuidV7({ msecs: now });
 }
