@@ -1,6 +1,6 @@
 import { type Category, Prisma } from "../../generated/prisma/client.js";
 import type { Db } from "../../platform/db/transaction.js";
-import type { PlannedRows } from "../../platform/planner/index.js";
+import { type PlannedRows, readPlanned } from "../../platform/planner/index.js";
 
 export const categorySlugConstraint = { index: "categories_slug_key", columns: ["slug"] } as const;
 
@@ -26,10 +26,8 @@ export function categoryRepository(db: Db) {
       context: Context,
     ) => {
       const match = key.name === "id" ? Prisma.sql`c.id = ${key.value}::uuid` : Prisma.sql`c.slug = ${key.value}`;
-      const [found] = await db.$queryRaw<
-        { row: unknown }[]
-      >`SELECT ${planned.json} AS row FROM categories c ${planned.joins} WHERE ${match}`;
-      return found ? planned.hydrate(found.row, context) : null;
+      const [found] = await readPlanned(db, planned, "categories c", Prisma.sql`WHERE ${match}`, context);
+      return found ?? null;
     },
 
     /**

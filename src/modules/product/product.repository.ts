@@ -9,7 +9,7 @@ import {
   type SqlColumnType,
   sortSql,
 } from "../../platform/pagination/index.js";
-import type { PlannedRows } from "../../platform/planner/index.js";
+import { type PlannedRows, readPlanned } from "../../platform/planner/index.js";
 
 export type ProductListQuery = Readonly<{
   statuses: readonly ProductStatus[];
@@ -64,6 +64,12 @@ function listConditions(query: ProductListQuery): Prisma.Sql {
   return Prisma.join(conditions, " AND ");
 }
 
+/** The WHERE, ORDER BY and LIMIT of one page of a product list. */
+const listPage = (query: ProductListQuery, page: PageRequest<Product>) => Prisma.sql`
+  WHERE ${listConditions(query)} ${keysetSql(page, "p", productSortColumnTypes[page.field] ?? "text")}
+  ORDER BY ${sortSql(page, "p")}
+  ${limitSql(page.take)}`;
+
 export const productSlugConstraint = { index: "products_slug_key", columns: ["slug"] } as const;
 
 /** The columns an admin may write; the rest are derived (rating), managed (timestamps) or set by their own mutation. */
@@ -83,26 +89,15 @@ export function productRepository(prisma: Db) {
 
     /** Filters and full-text search in one statement; Prisma's query API cannot express `@@` on a tsvector. */
     list: (query: ProductListQuery, page: PageRequest<Product>) =>
-      prisma.$queryRaw<Product[]>`
-        SELECT ${columnList("p", productColumns)} FROM products p
-        WHERE ${listConditions(query)} ${keysetSql(page, "p", productSortColumnTypes[page.field] ?? "text")}
-        ORDER BY ${sortSql(page, "p")}
-        ${limitSql(page.take)}`,
+      prisma.$queryRaw<Product[]>`SELECT ${columnList("p", productColumns)} FROM products p ${listPage(query, page)}`,
 
     /** `list` with the planner's projection: each row comes with the relations selected below it. */
-    listPlanned: async <Context>(
+    listPlanned: <Context>(
       query: ProductListQuery,
       page: PageRequest<Product>,
       planned: PlannedRows<Product, Context>,
       context: Context,
-    ) => {
-      const rows = await prisma.$queryRaw<{ row: unknown }[]>`
-        SELECT ${planned.json} AS row FROM products p ${planned.joins}
-        WHERE ${listConditions(query)} ${keysetSql(page, "p", productSortColumnTypes[page.field] ?? "text")}
-        ORDER BY ${sortSql(page, "p")}
-        ${limitSql(page.take)}`;
-      return rows.map(({ row }) => planned.hydrate(row, context));
-    },
+    ) => readPlanned(prisma, planned, "products p", listPage(query, page), context),
 
     /** One product by id or slug with the planner's projection; null when missing or (unless `hidden`) off sale. */
     findPlanned: async <Context>(
@@ -112,10 +107,9 @@ export function productRepository(prisma: Db) {
       context: Context,
     ) => {
       const match = key.name === "id" ? Prisma.sql`p.id = ${key.value}::uuid` : Prisma.sql`p.slug = ${key.value}`;
-      const [found] = await prisma.$queryRaw<{ row: unknown }[]>`
-        SELECT ${planned.json} AS row FROM products p ${planned.joins}
-        WHERE ${match} ${hidden ? Prisma.empty : Prisma.sql`AND ${onSaleSql("p")}`}`;
-      return found ? planned.hydrate(found.row, context) : null;
+      const visible = hidden ? Prisma.empty : Prisma.sql`AND ${onSaleSql("p")}`;
+      const [found] = await readPlanned(prisma, planned, "products p", Prisma.sql`WHERE ${match} ${visible}`, context);
+      return found ?? null;
     },
 
     count: async (query: ProductListQuery) => {

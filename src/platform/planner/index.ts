@@ -7,4 +7,5 @@ export {
   type PlannedRows,
   QueryPlanner,
   type RelationPlan,
+  readPlanned,
 } from "./planner.js";

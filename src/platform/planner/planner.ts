@@ -10,6 +10,7 @@ import {
   isObjectType,
 } from "graphql";
 import { Prisma } from "../../generated/prisma/client.js";
+import type { Db } from "../db/transaction.js";
 import {
   type ConnectionArguments,
   column,
@@ -86,6 +87,22 @@ export type PlannedRows<Row, Context> = Readonly<{
    */
   hydrate(json: unknown, context: Context): Row;
 }>;
+
+/**
+ * Runs a planned read, `SELECT <json> FROM <from> <joins> <rest>`, and hydrates its rows. `from` names the
+ * root table and the alias the plan was made for (`products p`); `rest` is the root's WHERE, ORDER BY, LIMIT.
+ */
+export async function readPlanned<Row, Context>(
+  db: Pick<Db, "$queryRaw">,
+  planned: PlannedRows<Row, Context>,
+  from: string,
+  rest: Prisma.Sql,
+  context: Context,
+): Promise<Row[]> {
+  const rows = await db.$queryRaw<{ row: unknown }[]>`
+    SELECT ${planned.json} AS row FROM ${Prisma.raw(from)} ${planned.joins} ${rest}`;
+  return rows.map(({ row }) => planned.hydrate(row, context));
+}
 
 const PLANNED = Symbol("planned relations");
 type WithPlanned = { [PLANNED]?: Record<string, unknown> };
