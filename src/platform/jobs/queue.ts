@@ -111,7 +111,13 @@ export async function startJobQueue<Deps>(
     if (!kind) return;
     await boss.work(
       name,
-      { localConcurrency: config.concurrency, batchSize: 1, pollingIntervalSeconds: config.pollIntervalSeconds },
+      {
+        localConcurrency: config.concurrency,
+        batchSize: 1,
+        pollingIntervalSeconds: config.pollIntervalSeconds,
+        // NOTIFY wakes workers for new jobs only; retries come due by polling, which must not relax to 30 s.
+        notifyPollingIntervalSeconds: config.pollIntervalSeconds,
+      },
       async ([job]: Job<object>[]) => {
         if (!job) return;
         try {
