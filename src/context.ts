@@ -1,12 +1,12 @@
 import type { FastifyBaseLogger } from "fastify";
+import type { Config } from "./config/index.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
 import type { SessionRevocations } from "./platform/auth/revocation.js";
 import type { AccessTokens, Viewer } from "./platform/auth/tokens.js";
 import type { RequestTrace } from "./platform/errors/presentation.js";
+import type { JobQueue } from "./platform/jobs/index.js";
 import type { RequestLimits } from "./platform/limits/request-limits.js";
 import type { ChangeNotices } from "./platform/loaders/index.js";
-import type { Config } from "./config/index.js";
-import type { JobQueue } from "./platform/jobs/index.js";
 import type { Logger } from "./platform/logger/index.js";
 import type { MailDelivery, Outbox } from "./platform/mail/index.js";
 import type { QueryPlanner } from "./platform/planner/index.js";

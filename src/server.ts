@@ -1,15 +1,15 @@
 import type { FastifyInstance } from "fastify";
 import type { Config } from "./config/index.js";
+import { defaultMailTransport, startJobs } from "./jobs.js";
 import { registerRequestPipeline } from "./pipeline.js";
 import { createSessionRevocations, type SessionRevocations } from "./platform/auth/revocation.js";
 import { type AccessTokens, createAccessTokens } from "./platform/auth/tokens.js";
 import type { Database } from "./platform/db/database.js";
 import { createHttpApp, registerHealthRoutes } from "./platform/http/app.js";
 import { registerDrain } from "./platform/http/drain.js";
+import type { JobQueue } from "./platform/jobs/index.js";
 import { loadOperationManifests } from "./platform/limits/index.js";
 import { createLogger, type Logger } from "./platform/logger/index.js";
-import { defaultMailTransport, startJobs } from "./jobs.js";
-import type { JobQueue } from "./platform/jobs/index.js";
 import type { MailTransport } from "./platform/mail/index.js";
 import { type AppliedFieldLimits, type FieldLimitTable, fieldLimits, Limiter } from "./platform/rate-limit/index.js";
 import { connectRedis, type RedisConnection } from "./platform/redis/index.js";

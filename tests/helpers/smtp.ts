@@ -17,8 +17,7 @@ export type TestSmtp = {
   close(): Promise<void>;
 };
 
-const header = (raw: string, name: string) =>
-  new RegExp(`^${name}:\\s*(.*)$`, "im").exec(raw)?.[1]?.trim() ?? "";
+const header = (raw: string, name: string) => new RegExp(`^${name}:\\s*(.*)$`, "im").exec(raw)?.[1]?.trim() ?? "";
 
 export async function startSmtp(): Promise<TestSmtp> {
   const accepted = new Set<SmtpAttempt>();
@@ -63,7 +62,11 @@ export async function startSmtp(): Promise<TestSmtp> {
 }
 
 /** Polls until `check` returns something truthy (or fails after `timeoutMs`). */
-export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 20_000, what = "condition"): Promise<NonNullable<T>> {
+export async function eventually<T>(
+  check: () => Promise<T> | T,
+  timeoutMs = 20_000,
+  what = "condition",
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -2,11 +2,13 @@
 // enqueued in the transaction that causes them and delivered by the in-process worker; refused deliveries
 // are retried with growing delays; the periodic clean-ups delete what they should.
 import { randomUUID } from "node:crypto";
+import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config/index.js";
 import { jobKinds } from "../../src/jobs.js";
+import { passwordResetMail } from "../../src/modules/account/account.mail.js";
 import { inTransaction } from "../../src/platform/db/transaction.js";
 import { createOutbox, type MailDelivery } from "../../src/platform/mail/index.js";
-import { passwordResetMail } from "../../src/modules/account/account.mail.js";
 import { backends } from "../helpers/database.js";
 import { startTestGateway, type TestGateway } from "../helpers/gateway.js";
 import { mutate } from "../helpers/mutations.js";
@@ -44,11 +46,18 @@ for (const backend of backends) {
 
     it("delivers a password-reset mail through SMTP and records it as sent", async () => {
       const email = await emailOf(gw.users.alice.id);
-      await mutate(gw, `mutation { requestPasswordReset(input: { email: "${email}" }) { success userErrors { code } } }`);
-      const [mail] = await eventually(() => {
-        const found = deliveredTo(email, "Reset your password");
-        return found.length > 0 ? found : null;
-      }, 15_000, "the reset mail");
+      await mutate(
+        gw,
+        `mutation { requestPasswordReset(input: { email: "${email}" }) { success userErrors { code } } }`,
+      );
+      const [mail] = await eventually(
+        () => {
+          const found = deliveredTo(email, "Reset your password");
+          return found.length > 0 ? found : null;
+        },
+        15_000,
+        "the reset mail",
+      );
       const row = await gw.db.prisma.emailOutbox.findFirstOrThrow({
         where: { to: email, kind: "password-reset" },
         orderBy: { createdAt: "desc" },
@@ -70,7 +79,10 @@ for (const backend of backends) {
         if (!attempt.to.includes(email)) return "accept";
         return refusals++ < 2 ? "refuse" : "accept";
       };
-      await mutate(gw, `mutation { requestPasswordReset(input: { email: "${email}" }) { success userErrors { code } } }`);
+      await mutate(
+        gw,
+        `mutation { requestPasswordReset(input: { email: "${email}" }) { success userErrors { code } } }`,
+      );
       await eventually(() => deliveredTo(email, "Reset your password").length > 0, 20_000, "delivery after retries");
       smtp.respond = () => "accept";
       const attempts = smtp.attempts.filter((attempt) => attempt.to.includes(email));
@@ -103,15 +115,23 @@ for (const backend of backends) {
         {
           as: alice,
           variables: {
-            input: { items: [{ productId: product.id, quantity: 1 }], addressId: address.id, idempotencyKey: randomUUID() },
+            input: {
+              items: [{ productId: product.id, quantity: 1 }],
+              addressId: address.id,
+              idempotencyKey: randomUUID(),
+            },
           },
         },
       );
       const orderId = placed.order.id;
       await eventually(() => deliveredTo(aliceEmail, `Order ${orderId} received`).length === 1, 15_000, "confirmation");
-      await mutate(gw, `mutation { updateOrderStatus(id: "${orderId}", status: PAID) { order { id } userErrors { code } } }`, {
-        as: gw.users.admin,
-      });
+      await mutate(
+        gw,
+        `mutation { updateOrderStatus(id: "${orderId}", status: PAID) { order { id } userErrors { code } } }`,
+        {
+          as: gw.users.admin,
+        },
+      );
       await mutate(gw, `mutation { cancelOrder(id: "${orderId}") { order { id } userErrors { code } } }`, {
         as: gw.users.admin,
       });
@@ -141,20 +161,22 @@ for (const backend of backends) {
     });
 
     it("schedules the clean-ups, which delete what has expired and keep the rest", async () => {
-      const schedules = await gw.db.prisma.$queryRaw<{ name: string }[]>`SELECT name FROM pgboss.schedule ORDER BY name`;
+      const schedules = await gw.db.prisma.$queryRaw<
+        { name: string }[]
+      >`SELECT name FROM pgboss.schedule ORDER BY name`;
       const periodic = jobKinds.filter((kind) => kind.schedule).map((kind) => kind.name);
       expect(schedules.map((row) => row.name)).toEqual([...periodic].sort());
 
       const prisma = gw.db.prisma;
       const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000);
       const userId = gw.users.bob.id;
-      const [oldSent, recentSent, oldUnsent] = await Promise.all(
-        [hoursAgo(100), hoursAgo(1), null].map((sentAt, i) =>
-          prisma.emailOutbox.create({
-            data: { to: `purge${i}@example.com`, subject: "s", body: "link", html: "<a>link</a>", kind: "x", sentAt, createdAt: hoursAgo(101) },
-          }),
-        ),
-      );
+      const sentMail = (sentAt: Date | null) =>
+        prisma.emailOutbox.create({
+          data: { to: "purge@example.com", subject: "s", body: "link", html: "<a>link</a>", kind: "x", sentAt },
+        });
+      const oldSent = await sentMail(hoursAgo(100));
+      const recentSent = await sentMail(hoursAgo(1));
+      const unsent = await sentMail(null);
       const expiredSession = await prisma.session.create({ data: { userId, expiresAt: hoursAgo(1) } });
       const liveSession = await prisma.session.create({ data: { userId, expiresAt: hoursAgo(-1) } });
       const expiredToken = await prisma.passwordResetToken.create({
@@ -165,23 +187,29 @@ for (const backend of backends) {
       });
       const [oldOrder, newOrder] = await prisma.order.findMany({ take: 2 });
       if (!oldOrder || !newOrder) throw new Error("the seed has no orders");
-      await prisma.order.update({ where: { id: oldOrder.id }, data: { createdAt: hoursAgo(25), idempotencyKey: randomUUID() } });
+      await prisma.order.update({
+        where: { id: oldOrder.id },
+        data: { createdAt: hoursAgo(25), idempotencyKey: randomUUID() },
+      });
       const keptKey = randomUUID();
-      await prisma.order.update({ where: { id: newOrder.id }, data: { createdAt: hoursAgo(1), idempotencyKey: keptKey } });
+      await prisma.order.update({
+        where: { id: newOrder.id },
+        data: { createdAt: hoursAgo(1), idempotencyKey: keptKey },
+      });
 
       const deps = {
         prisma,
-        log: gw.gateway.app.log,
+        log: pino({ level: "silent" }),
         mail: { deliver: async () => {} } satisfies MailDelivery,
-        config: { mail: { retentionHours: 72 }, idempotencyKeyTtlHours: 24 },
+        config: loadConfig({ NODE_ENV: "test", OUTBOX_RETENTION_HOURS: "72", IDEMPOTENCY_KEY_TTL_HOURS: "24" }),
       };
-      // What the schedule runs, run now. biome-ignore lint/suspicious/noExplicitAny: the handlers read only this config.
-      for (const kind of jobKinds.filter((k) => k.schedule)) await kind.run({}, deps as any, { id: "test", retryCount: 0 });
+      // What the schedule runs, run now.
+      for (const kind of jobKinds.filter((k) => k.schedule)) await kind.run({}, deps, { id: "test", retryCount: 0 });
 
       const outbox = async (id: string) => prisma.emailOutbox.findUniqueOrThrow({ where: { id } });
       expect(await outbox(oldSent.id)).toMatchObject({ body: "", html: null, purgedAt: expect.any(Date) });
       expect(await outbox(recentSent.id)).toMatchObject({ body: "link", purgedAt: null });
-      expect(await outbox(oldUnsent.id)).toMatchObject({ body: "link", purgedAt: null });
+      expect(await outbox(unsent.id)).toMatchObject({ body: "link", purgedAt: null });
       expect(await prisma.session.findUnique({ where: { id: expiredSession.id } })).toBeNull();
       expect(await prisma.session.findUnique({ where: { id: liveSession.id } })).not.toBeNull();
       expect(await prisma.passwordResetToken.findUnique({ where: { id: expiredToken.id } })).toBeNull();

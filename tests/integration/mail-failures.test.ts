@@ -97,16 +97,25 @@ for (const backend of backends) {
       const openedAt = await eventually(() => loggedAt("mail circuit breaker open: deliveries paused"), 15_000, "open");
       smtp.respond = () => "accept";
 
-      const closedAt = await eventually(() => loggedAt("mail circuit breaker closed: deliveries resumed"), 20_000, "close");
+      const closedAt = await eventually(
+        () => loggedAt("mail circuit breaker closed: deliveries resumed"),
+        20_000,
+        "close",
+      );
       expect(closedAt - openedAt).toBeGreaterThanOrEqual(resetMs);
       // While open, the provider was left alone (attempts already under way when it opened aside).
-      const duringOpen = smtp.attempts.filter((attempt) => attempt.at > openedAt + 500 && attempt.at < openedAt + resetMs);
+      const duringOpen = smtp.attempts.filter(
+        (attempt) => attempt.at > openedAt + 500 && attempt.at < openedAt + resetMs,
+      );
       expect(duringOpen).toHaveLength(0);
       // Every message arrives in the end, each exactly once.
       const rows = await gw.db.prisma.emailOutbox.findMany({ where: { to: email, kind: "password-reset" } });
       expect(rows).toHaveLength(4);
       await eventually(
-        () => rows.every((row) => smtp.delivered().filter((a) => a.messageId === `<${row.id}@outbox.gateway>`).length === 1),
+        () =>
+          rows.every(
+            (row) => smtp.delivered().filter((a) => a.messageId === `<${row.id}@outbox.gateway>`).length === 1,
+          ),
         20_000,
         "all four delivered",
       );

@@ -5,7 +5,9 @@ import { FailedJob, RetryJobPayload } from "./job.type.js";
 
 @Resolver()
 export class JobResolver {
-  @Query(() => [FailedJob], { description: "Background jobs whose last attempt failed, most recent first. ADMIN only." })
+  @Query(() => [FailedJob], {
+    description: "Background jobs whose last attempt failed, most recent first. ADMIN only.",
+  })
   failedJobs(
     @Arg("first", () => Int, { defaultValue: 20, description: `How many (1 to ${MAX_FAILED_JOBS}).` }) first: number,
     @Ctx() ctx: RequestContext,

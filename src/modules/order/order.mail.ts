@@ -26,7 +26,10 @@ export function orderStatusContent(name: string, order: Order): MailContent {
   return {
     subject: `Order ${order.id} is ${status}`,
     text: `Hello ${name},\n\nyour order ${order.id} is now ${status}.`,
-    html: mailPage("Order status", html`<p>Hello ${name},</p>
-<p>your order <strong>${order.id}</strong> is now <strong>${status}</strong>.</p>`),
+    html: mailPage(
+      "Order status",
+      html`<p>Hello ${name},</p>
+<p>your order <strong>${order.id}</strong> is now <strong>${status}</strong>.</p>`,
+    ),
   };
 }

@@ -1,5 +1,5 @@
-import CircuitBreaker from "opossum";
 import nodemailer from "nodemailer";
+import CircuitBreaker from "opossum";
 import type { PrismaClient } from "../../generated/prisma/client.js";
 import type { Db } from "../db/transaction.js";
 import { defineJob, type JobKind, type JobPolicy, type JobQueue } from "../jobs/index.js";
