@@ -10,7 +10,7 @@ import { registerDrain } from "./platform/http/drain.js";
 import type { JobQueue } from "./platform/jobs/index.js";
 import { loadOperationManifests } from "./platform/limits/index.js";
 import { createLogger, type Logger } from "./platform/logger/index.js";
-import type { MailTransport } from "./platform/mail/index.js";
+import type { MailTransport, Outbox } from "./platform/mail/index.js";
 import { type AppliedFieldLimits, type FieldLimitTable, fieldLimits, Limiter } from "./platform/rate-limit/index.js";
 import { connectRedis, type RedisConnection } from "./platform/redis/index.js";
 
@@ -22,6 +22,8 @@ export type ServerDeps = {
   logger?: Logger;
   /** Per-field rate limits; defaults to the gateway's table (platform/rate-limit/field-limits.ts). */
   fieldLimits?: FieldLimitTable;
+  /** Benchmark only: replaces the e-mail outbox (e.g. with one that records nothing) to measure what enqueueing costs. */
+  mailOutbox?: Outbox;
   /**
    * Benchmark only: build without the protection stages (cost limits and budgets, field limits, query
    * limits, deadline, security headers, CORS) to measure what they cost. Never set by configuration.
@@ -91,7 +93,7 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
       limiter,
       manifest: manifests.manifest,
       auth: { tokens, revocations, passwordResetUrl: config.mail.passwordResetUrl },
-      mail: jobs.outbox,
+      mail: deps.mailOutbox ?? jobs.outbox,
       jobs: jobs.queue,
     },
     { protection: deps.withoutProtection !== true, fieldLimits: deps.fieldLimits ?? fieldLimits },

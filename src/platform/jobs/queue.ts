@@ -2,7 +2,7 @@
 // retried with exponential backoff and jitter, failed for good after a kind's last attempt (and listed for
 // admins), run by workers in this process or in `npm run worker`. On PGlite, pg-boss shares the one
 // in-process connection (its `pglite` backend); on a server it keeps a small pool of its own.
-import { fromPglite, fromPrisma, type Job, PgBoss } from "pg-boss";
+import { fromPglite, fromPrisma, type Job, type JobResult, PgBoss } from "pg-boss";
 import type { Database } from "../db/database.js";
 import type { Db } from "../db/transaction.js";
 import type { Logger } from "../logger/index.js";
@@ -68,6 +68,9 @@ export interface JobQueue {
   stop(): Promise<void>;
 }
 
+/** Jobs one worker loop claims at a time (see `work`). */
+const BATCH = 5;
+
 // biome-ignore lint/suspicious/noExplicitAny: a queue runs kinds of every data type.
 type AnyJobKind<Deps> = JobKind<any, Deps>;
 
@@ -106,26 +109,37 @@ export async function startJobQueue<Deps>(
     if (kind.schedule) await boss.schedule(kind.name, kind.schedule, {}, { key: kind.name });
   }
 
+  const run = async (kind: AnyJobKind<Deps>, job: Job<object>): Promise<JobResult> => {
+    try {
+      await kind.run(job.data, deps, { id: job.id, retryCount: job.retryCount });
+      return { id: job.id, status: "completed" };
+    } catch (error) {
+      log.warn({ err: error, job: { kind: kind.name, id: job.id, retryCount: job.retryCount } }, "job failed");
+      const { name, message } = error instanceof Error ? error : { name: "Error", message: String(error) };
+      return { id: job.id, status: "failed", output: { name, message } };
+    }
+  };
   const work = async (name: string) => {
     const kind = byName.get(name);
     if (!kind) return;
     await boss.work(
       name,
       {
+        // `concurrency` loops, each claiming up to BATCH jobs and running them one after the other; while
+        // batches come back full a loop fetches again at once (a backlog drains at full speed), otherwise
+        // it polls. Each job of a batch succeeds or fails (and is retried) on its own.
         localConcurrency: config.concurrency,
-        batchSize: 1,
+        batchSize: BATCH,
+        burstWhenBatchFull: true,
+        perJobResults: true,
         pollingIntervalSeconds: config.pollIntervalSeconds,
         // NOTIFY wakes workers for new jobs only; retries come due by polling, which must not relax to 30 s.
         notifyPollingIntervalSeconds: config.pollIntervalSeconds,
       },
-      async ([job]: Job<object>[]) => {
-        if (!job) return;
-        try {
-          await kind.run(job.data, deps, { id: job.id, retryCount: job.retryCount });
-        } catch (error) {
-          log.warn({ err: error, job: { kind: name, id: job.id, retryCount: job.retryCount } }, "job failed");
-          throw error;
-        }
+      async (jobs: Job<object>[]) => {
+        const results: JobResult[] = [];
+        for (const job of jobs) results.push(await run(kind, job));
+        return results;
       },
     );
   };
