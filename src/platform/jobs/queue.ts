@@ -48,8 +48,9 @@ export type FailedJob = Readonly<{
 
 export interface JobQueue {
   /**
-   * Adds a job in `tx`, so it exists exactly when the transaction commits. `key` names the logical task:
-   * while a job with the same kind and key is waiting or running, another is not added.
+   * Adds a job in `tx`, so it exists exactly when the transaction commits. `key` names the logical task
+   * (e.g. the outbox row a delivery is for), stored as the job's singleton key to find it by; handlers are
+   * idempotent, since a job whose worker died after doing the work is run again.
    */
   enqueue<Data extends object>(tx: Db, kind: JobKind<Data, never>, data: Data, key: string): Promise<void>;
   /** Most recent first. */
