@@ -18,7 +18,7 @@ import {
 } from "./platform/mail/index.js";
 
 const purgeOutbox = defineJob<object, JobContext>({
-  name: "mail.purge-outbox",
+  name: "outbox.purge-bodies",
   policy: { attempts: 3 },
   schedule: "37 * * * *",
   async run(_data, { prisma, config, log }) {
@@ -29,8 +29,8 @@ const purgeOutbox = defineJob<object, JobContext>({
 
 export const jobKinds = [...modules.flatMap((module) => module.jobs ?? []), purgeOutbox];
 
-/** Deliveries pause together when the mail breaker opens. */
-const mailDeliveryKinds = jobKinds.filter((kind) => kind.name.startsWith("mail.") && kind !== purgeOutbox);
+/** Deliveries (the `mail.*` kinds, see mailKind) pause together when the mail breaker opens. */
+const mailDeliveryKinds = jobKinds.filter((kind) => kind.name.startsWith("mail."));
 
 export function defaultMailTransport(config: Config, log: Logger): MailTransport {
   return config.mail.smtpUrl

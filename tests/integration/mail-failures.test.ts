@@ -62,6 +62,7 @@ for (const backend of backends) {
         );
       const unknown = await retry("00000000-0000-4000-8000-000000000000");
       expect(unknown).toEqual({ retried: false, userErrors: [{ field: ["id"], code: "NOT_FOUND" }] });
+      expect((await retry("not-an-id")).userErrors).toEqual([{ field: ["id"], code: "INVALID_FORMAT" }]);
 
       smtp.respond = () => "accept";
       expect(await retry(failed.id)).toEqual({ retried: true, userErrors: [] });

@@ -1,6 +1,6 @@
 import type { RequestContext } from "../../context.js";
 import { badUserInput } from "../../platform/errors/index.js";
-import { UserErrorCode, userError } from "../../platform/validation/index.js";
+import { UserErrorCode, userError, validateId } from "../../platform/validation/index.js";
 import type { RetryJobPayload } from "./job.type.js";
 
 export const MAX_FAILED_JOBS = 100;
@@ -13,7 +13,9 @@ export function failedJobs(ctx: RequestContext, first: number) {
 }
 
 export async function retryJob(ctx: RequestContext, kind: string, id: string): Promise<RetryJobPayload> {
-  if (await ctx.jobs.retry(kind, id)) {
+  const invalid = validateId(id);
+  if (invalid.length > 0) return { retried: false, userErrors: invalid };
+  if (await ctx.jobs.retry(kind, id.toLowerCase())) {
     ctx.log.info({ event: "job_retried", job: { kind, id } }, "failed job queued again by an admin");
     return { retried: true, userErrors: [] };
   }

@@ -57,8 +57,6 @@ export interface JobQueue {
   failedJobs(limit: number): Promise<FailedJob[]>;
   /** Puts a failed job back in its queue with a fresh set of attempts; false when there is no such failed job. */
   retry(kind: string, id: string): Promise<boolean>;
-  /** Jobs waiting (or waiting for a retry) per kind. */
-  depth(): Promise<Record<string, number>>;
   /** Stops fetching jobs of these kinds (their waiting jobs stay queued) until `resume`. */
   pause(kinds: readonly string[]): Promise<void>;
   resume(kinds: readonly string[]): Promise<void>;
@@ -174,10 +172,6 @@ export async function startJobQueue<Deps>(
       await boss.retry(kind, id);
       return true;
     },
-    async depth() {
-      const queues = await boss.getQueues(names);
-      return Object.fromEntries(queues.map((queue) => [queue.name, queue.queuedCount]));
-    },
     async pause(paused) {
       for (const name of paused) await boss.offWork(name);
     },
@@ -188,12 +182,11 @@ export async function startJobQueue<Deps>(
   };
 }
 
+/** How often timed-out jobs are failed (so retried) and queues maintained. */
 function intervals(config: JobQueueConfig) {
   return {
     monitorIntervalSeconds: config.monitorIntervalSeconds,
     superviseIntervalSeconds: config.monitorIntervalSeconds,
-    // Scheduled jobs are checked every 30 s by default; minute-granular schedules need no more.
-    schedule: true,
   };
 }
 

@@ -6,8 +6,12 @@ import { defineJob, type JobKind, type JobPolicy, type JobQueue } from "../jobs/
 import type { Logger } from "../logger/index.js";
 import type { MailContent } from "./template.js";
 
-/** What a transport hands to the provider. `messageId` is the outbox row's: the same on every retry. */
-export type OutgoingMail = MailContent & Readonly<{ from: string; to: string; kind: string; messageId: string }>;
+/**
+ * What a transport hands to the provider. `messageId` is the outbox row's: the same on every retry. No `html`
+ * for messages recorded before HTML parts existed.
+ */
+export type OutgoingMail = Omit<MailContent, "html"> &
+  Readonly<{ html?: string; from: string; to: string; kind: string; messageId: string }>;
 
 /** Hands a message to something that delivers it. The only part to replace for another provider. */
 export interface MailTransport {
@@ -120,7 +124,7 @@ export function createMailDelivery(
         to: row.to,
         subject: row.subject,
         text: row.body,
-        html: row.html ?? "",
+        ...(row.html ? { html: row.html } : {}),
         kind: row.kind,
         messageId: `<${row.id}@outbox.gateway>`,
       });
