@@ -89,7 +89,8 @@ export async function startJobQueue<Deps>(
         useListenNotify: true,
         ...intervals(config),
       });
-  boss.on("error", (error) => log.error({ err: error }, "job queue error"));
+  // Mostly the database going away: pg-boss reconnects and carries on, and requests report the outage.
+  boss.on("error", (error) => log.warn({ err: error }, "job queue: database error, retrying"));
   await boss.start();
 
   const byName = new Map(kinds.map((kind) => [kind.name, kind]));
