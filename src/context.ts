@@ -1,11 +1,14 @@
 import type { FastifyBaseLogger } from "fastify";
+import type { Config } from "./config/index.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
 import type { SessionRevocations } from "./platform/auth/revocation.js";
 import type { AccessTokens, Viewer } from "./platform/auth/tokens.js";
 import type { RequestTrace } from "./platform/errors/presentation.js";
+import type { JobQueue } from "./platform/jobs/index.js";
 import type { RequestLimits } from "./platform/limits/request-limits.js";
 import type { ChangeNotices } from "./platform/loaders/index.js";
-import type { Mailer } from "./platform/mail/index.js";
+import type { Logger } from "./platform/logger/index.js";
+import type { MailDelivery, Outbox } from "./platform/mail/index.js";
 import type { QueryPlanner } from "./platform/planner/index.js";
 
 /**
@@ -46,9 +49,16 @@ export type RequestContext = {
   log: FastifyBaseLogger;
   http: HttpExchange;
   /** Account machinery shared by the whole server. */
-  auth: { tokens: AccessTokens; revocations: SessionRevocations; mailer: Mailer; passwordResetUrl: string };
+  auth: { tokens: AccessTokens; revocations: SessionRevocations; passwordResetUrl: string };
+  /** E-mails: written with their delivery job in the caller's transaction (platform/mail). */
+  mail: Outbox;
+  /** The job queue, for admins' view of failed jobs. */
+  jobs: JobQueue;
   /** Filled in during execution for the request's log line. */
   trace: RequestTrace;
   /** Cost, budget, refusals and deadline of this request (platform/cost, platform/rate-limit). */
   limits: RequestLimits;
 };
+
+/** What background jobs get (platform/jobs): the process's shared services, no request. */
+export type JobContext = Readonly<{ prisma: PrismaClient; log: Logger; mail: MailDelivery; config: Config }>;

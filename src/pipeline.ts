@@ -56,6 +56,8 @@ export type PipelineServices = Readonly<{
   redis: RedisConnection | null;
   limiter: Limiter;
   auth: RequestContext["auth"];
+  mail: RequestContext["mail"];
+  jobs: RequestContext["jobs"];
   /** Published operation manifests (trusted documents); loaded before anything connects. */
   manifest: OperationManifest;
 }>;
@@ -163,6 +165,8 @@ export async function registerRequestPipeline(
         loaders: createModuleLoaders({ prisma, viewer, changes }),
         changes,
         auth: services.auth,
+        mail: services.mail,
+        jobs: services.jobs,
         http: {
           ip: request.ip,
           userAgent: request.headers["user-agent"] ?? null,

@@ -1,25 +1,29 @@
 import type { FastifyInstance } from "fastify";
 import type { Config } from "./config/index.js";
+import { defaultMailTransport, startJobs } from "./jobs.js";
 import { registerRequestPipeline } from "./pipeline.js";
 import { createSessionRevocations, type SessionRevocations } from "./platform/auth/revocation.js";
 import { type AccessTokens, createAccessTokens } from "./platform/auth/tokens.js";
 import type { Database } from "./platform/db/database.js";
 import { createHttpApp, registerHealthRoutes } from "./platform/http/app.js";
 import { registerDrain } from "./platform/http/drain.js";
+import type { JobQueue } from "./platform/jobs/index.js";
 import { loadOperationManifests } from "./platform/limits/index.js";
 import { createLogger, type Logger } from "./platform/logger/index.js";
-import { createMailer, logTransport, type MailTransport, smtpTransport } from "./platform/mail/index.js";
+import type { MailTransport, Outbox } from "./platform/mail/index.js";
 import { type AppliedFieldLimits, type FieldLimitTable, fieldLimits, Limiter } from "./platform/rate-limit/index.js";
 import { connectRedis, type RedisConnection } from "./platform/redis/index.js";
 
 export type ServerDeps = {
   db: Database;
-  /** Defaults to SMTP when SMTP_URL is set, else the log. Tests pass a fake. */
+  /** Defaults to SMTP when SMTP_URL is set, else the log. Tests pass a fake or their own SMTP server. */
   mailTransport?: MailTransport;
   /** Defaults to a pino logger at the configured level. */
   logger?: Logger;
   /** Per-field rate limits; defaults to the gateway's table (platform/rate-limit/field-limits.ts). */
   fieldLimits?: FieldLimitTable;
+  /** Benchmark only: replaces the e-mail outbox (e.g. with one that records nothing) to measure what enqueueing costs. */
+  mailOutbox?: Outbox;
   /**
    * Benchmark only: build without the protection stages (cost limits and budgets, field limits, query
    * limits, deadline, security headers, CORS) to measure what they cost. Never set by configuration.
@@ -38,6 +42,8 @@ export type Gateway = {
   limiter: Limiter;
   /** Which field limits found their field in the schema, and which wait for it. */
   fieldLimits: AppliedFieldLimits;
+  /** The background job queue (with this process's workers unless JOBS_WORKER=false). */
+  jobs: JobQueue;
   /**
    * Stops accepting, lets in-flight requests finish, then closes the database and Redis. With `drainMs`,
    * requests still unanswered after that long get 503 SERVICE_UNAVAILABLE instead of a reset connection.
@@ -58,9 +64,7 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
   }
 
   const tokens = await createAccessTokens(config.auth, logger);
-  const mailTransport =
-    deps.mailTransport ??
-    (config.mail.smtpUrl ? smtpTransport(config.mail.smtpUrl) : logTransport(logger, !config.isProduction));
+  const jobs = await startJobs(db, config, deps.mailTransport ?? defaultMailTransport(config, logger), logger);
   const redis = config.redis.url ? connectRedis({ ...config.redis, url: config.redis.url }, logger) : null;
   const limiter = new Limiter(redis, logger);
   // Start with Redis if it answers within the connect timeout; otherwise start anyway (limits fall back
@@ -88,12 +92,9 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
       redis,
       limiter,
       manifest: manifests.manifest,
-      auth: {
-        tokens,
-        revocations,
-        mailer: createMailer(db.prisma, mailTransport, config.mail.from, logger),
-        passwordResetUrl: config.mail.passwordResetUrl,
-      },
+      auth: { tokens, revocations, passwordResetUrl: config.mail.passwordResetUrl },
+      mail: deps.mailOutbox ?? jobs.outbox,
+      jobs: jobs.queue,
     },
     { protection: deps.withoutProtection !== true, fieldLimits: deps.fieldLimits ?? fieldLimits },
   );
@@ -108,12 +109,15 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
     redis,
     limiter,
     fieldLimits: pipeline.fieldLimits,
+    jobs: jobs.queue,
     async close(options = {}) {
       try {
         await drain.close(options.drainMs);
         // Only now: in-flight operations needed Apollo running.
         await pipeline.stop();
       } finally {
+        // Running jobs finish (or are failed for a retry) before the database they use closes.
+        await jobs.queue.stop();
         await revocations.close();
         await redis?.close();
         await db.close();

@@ -87,6 +87,19 @@ const envSchema = z.object({
     .optional(),
   PASSWORD_RESET_URL: z.string().url().default("http://localhost:3000/reset-password"),
   QUERY_PLANNER: booleanString.default(true),
+  JOBS_WORKER: booleanString.default(true),
+  JOBS_CONCURRENCY: positiveInt(100).default(4),
+  JOBS_POOL_SIZE: positiveInt(50).default(3),
+  JOBS_POLL_INTERVAL_SECONDS: z.coerce.number().min(0.5).max(60).default(2),
+  JOBS_RETRY_DELAY_SECONDS: positiveInt(3_600).default(30),
+  JOBS_RETRY_DELAY_MAX_SECONDS: positiveInt(86_400).default(3_600),
+  JOBS_MONITOR_INTERVAL_SECONDS: positiveInt(3_600).default(60),
+  JOBS_TIMEOUT_SECONDS: positiveInt(3_600).default(120),
+  JOBS_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(300_000).default(10_000),
+  MAIL_BREAKER_FAILURES: positiveInt(1_000).default(5),
+  MAIL_BREAKER_RESET_MS: positiveInt(3_600_000).default(30_000),
+  OUTBOX_RETENTION_HOURS: positiveInt(24 * 365).default(72),
+  IDEMPOTENCY_KEY_TTL_HOURS: positiveInt(24 * 365).default(24),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
 });
 
@@ -171,7 +184,32 @@ export type Config = Readonly<{
     smtpUrl: string | undefined;
     /** Page of the client app that completes a reset; the token is appended as `?token=`. */
     passwordResetUrl: string;
+    /** Consecutive delivery failures that open the circuit breaker, and how long it stays open. */
+    breaker: Readonly<{ failures: number; resetMs: number }>;
+    /** Sent messages' bodies (reset links among them) are purged from the outbox after this long. */
+    retentionHours: number;
   }>;
+  /** The job queue (platform/jobs): what a worker runs, how often a failed job is retried. */
+  jobs: Readonly<{
+    /** Run the workers in this process (`npm start`); false leaves them to `npm run worker`. */
+    worker: boolean;
+    /** Jobs one process runs at once, per job kind. */
+    concurrency: number;
+    /** PostgreSQL server only: the queue's own connections (PGlite shares its single one). */
+    poolSize: number;
+    pollIntervalSeconds: number;
+    /** Exponential backoff with jitter: about `retryDelaySeconds * 2^attempt`, at most `retryDelayMaxSeconds`. */
+    retryDelaySeconds: number;
+    retryDelayMaxSeconds: number;
+    /** Longest one attempt of a job may run (unless its kind says otherwise) before it is failed and retried. */
+    timeoutSeconds: number;
+    /** How often jobs that outlived their timeout (a worker that died) are failed and so retried. */
+    monitorIntervalSeconds: number;
+    /** On shutdown, running jobs get this long to finish; what is left is failed and retried later. */
+    shutdownTimeoutMs: number;
+  }>;
+  /** An order's idempotency key answers retries for this long; then the same key places a new order. */
+  idempotencyKeyTtlHours: number;
   /**
    * Root fields read the selected tree below them in one statement (platform/planner). Off only to measure
    * what it buys (bench) and to compare its answers with the loaders' (tests).
@@ -282,7 +320,25 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       privateKeyPem: e.JWT_PRIVATE_KEY,
       verificationKeyPems: e.JWT_VERIFICATION_KEYS ?? [],
     },
-    mail: { from: e.MAIL_FROM, smtpUrl: e.SMTP_URL, passwordResetUrl: e.PASSWORD_RESET_URL },
+    mail: {
+      from: e.MAIL_FROM,
+      smtpUrl: e.SMTP_URL,
+      passwordResetUrl: e.PASSWORD_RESET_URL,
+      breaker: { failures: e.MAIL_BREAKER_FAILURES, resetMs: e.MAIL_BREAKER_RESET_MS },
+      retentionHours: e.OUTBOX_RETENTION_HOURS,
+    },
+    jobs: {
+      worker: e.JOBS_WORKER,
+      concurrency: e.JOBS_CONCURRENCY,
+      poolSize: e.JOBS_POOL_SIZE,
+      pollIntervalSeconds: e.JOBS_POLL_INTERVAL_SECONDS,
+      retryDelaySeconds: e.JOBS_RETRY_DELAY_SECONDS,
+      retryDelayMaxSeconds: e.JOBS_RETRY_DELAY_MAX_SECONDS,
+      monitorIntervalSeconds: e.JOBS_MONITOR_INTERVAL_SECONDS,
+      timeoutSeconds: e.JOBS_TIMEOUT_SECONDS,
+      shutdownTimeoutMs: e.JOBS_SHUTDOWN_TIMEOUT_MS,
+    },
+    idempotencyKeyTtlHours: e.IDEMPOTENCY_KEY_TTL_HOURS,
     queryPlanner: e.QUERY_PLANNER,
   });
 }

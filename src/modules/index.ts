@@ -7,6 +7,7 @@ import { QueryPlanner } from "../platform/planner/index.js";
 import { accountModule } from "./account/index.js";
 import { addressModule } from "./address/index.js";
 import { categoryModule } from "./category/index.js";
+import { jobModule } from "./job/index.js";
 import type { GatewayModule } from "./module.js";
 import { nodeModule } from "./node/index.js";
 import { orderModule } from "./order/index.js";
@@ -25,6 +26,7 @@ export const modules: readonly GatewayModule[] = [
   orderModule,
   postModule,
   nodeModule,
+  jobModule,
 ];
 
 /** Reads the modules' types and relations for root resolvers, one statement per planned root field. */

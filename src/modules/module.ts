@@ -1,4 +1,5 @@
-import type { ModuleLoaders, RequestContext } from "../context.js";
+import type { JobContext, ModuleLoaders, RequestContext } from "../context.js";
+import type { JobKind } from "../platform/jobs/index.js";
 import type { LoaderDeps } from "../platform/loaders/index.js";
 import type { RuleMap } from "../platform/permissions/index.js";
 import type { PlanContribution } from "../platform/planner/index.js";
@@ -28,6 +29,9 @@ export type GatewayModule = {
   permissions: RuleMap;
   /** How the query planner reads this module's types and the relation fields it owns (platform/planner). */
   plans?: PlanContribution<RequestContext>;
+  /** Kinds of background job this module enqueues or schedules (platform/jobs), run by every worker. */
+  // biome-ignore lint/suspicious/noExplicitAny: each kind has its own data type.
+  jobs?: readonly JobKind<any, JobContext>[];
 } & (LoaderContribution | { loaders?: undefined });
 
 /** Types a module's descriptor (and ties its name to its `ModuleLoaders` entry). */

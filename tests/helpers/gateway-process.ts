@@ -1,6 +1,6 @@
 // A gateway in a process of its own, for tests that need several instances (e.g. sharing one Redis).
-// Configured by the environment like the real thing, over an empty in-memory PGlite (enough for
-// operations that read no rows). Prints `listening <url>` once it accepts requests; SIGTERM stops it.
+// Configured by the environment like the real thing: over DATABASE_URL when set (a database the test
+// prepared), else an empty in-memory PGlite (enough for operations that read no rows). Prints `listening <url>` once it accepts requests; SIGTERM stops it.
 //
 //   node --import tsx tests/helpers/gateway-process.ts
 import "reflect-metadata";
@@ -10,7 +10,7 @@ import { createLogger } from "../../src/platform/logger/index.js";
 import { buildServer } from "../../src/server.js";
 
 const config = loadConfig();
-const db = await openDatabase({ poolSize: 1 });
+const db = await openDatabase({ url: config.database.url, poolSize: config.database.url ? 3 : 1 });
 const gateway = await buildServer(config, { db, logger: createLogger(config.log.level) });
 const address = await gateway.app.listen({ host: "127.0.0.1", port: 0 });
 process.stdout.write(`listening ${address}\n`);

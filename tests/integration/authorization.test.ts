@@ -66,6 +66,12 @@ const matrix: Row[] = [
     expect: adminOnly,
   },
   {
+    field: "Query.failedJobs",
+    query: "{ failedJobs(first: 1) { id kind attempts lastError } }",
+    path: ["failedJobs"],
+    expect: adminOnly,
+  },
+  {
     field: "Query.user",
     name: "User public profile",
     query: '{ user(username: "alice") { name } }',
@@ -233,6 +239,7 @@ const matrix: Row[] = [
       ["archiveProduct", '{ archiveProduct(id: "x") { userErrors { code } } }'],
       ["deleteProduct", '{ deleteProduct(id: "x") { userErrors { code } } }'],
       ["updateOrderStatus", '{ updateOrderStatus(id: "x", status: PAID) { userErrors { code } } }'],
+      ["retryJob", '{ retryJob(kind: "mail.welcome", id: "x") { retried userErrors { code } } }'],
     ] as const
   ).map(
     ([field, selection]): Row => ({

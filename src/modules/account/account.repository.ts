@@ -30,8 +30,8 @@ export function accountRepository(prisma: PrismaClient) {
       };
     },
 
-    createUser: (data: { email: string; username: string; name: string; passwordHash: string }) =>
-      prisma.user.create({ data }),
+    createUser: (data: { email: string; username: string; name: string; passwordHash: string }, db: Db = prisma) =>
+      db.user.create({ data }),
     updateUser: (id: string, data: Prisma.UserUpdateInput, db: Db = prisma) => db.user.update({ where: { id }, data }),
 
     /**
@@ -95,8 +95,15 @@ export function accountRepository(prisma: PrismaClient) {
       return revoked.map((session) => session.id);
     },
 
-    createResetToken: (userId: string, tokenHash: string, expiresAt: Date) =>
-      prisma.passwordResetToken.create({ data: { userId, tokenHash, expiresAt } }),
+    createResetToken: (userId: string, tokenHash: string, expiresAt: Date, db: Db = prisma) =>
+      db.passwordResetToken.create({ data: { userId, tokenHash, expiresAt } }),
+
+    /** Sessions past their expiry (their refresh tokens go with them) and reset tokens past theirs. */
+    async deleteExpired() {
+      const sessions = await prisma.session.deleteMany({ where: { expiresAt: { lt: now() } } });
+      const resetTokens = await prisma.passwordResetToken.deleteMany({ where: { expiresAt: { lt: now() } } });
+      return { sessions: sessions.count, resetTokens: resetTokens.count };
+    },
 
     findResetToken: (tokenHash: string) =>
       prisma.passwordResetToken.findUnique({ where: { tokenHash }, include: { user: true } }),

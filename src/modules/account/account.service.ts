@@ -15,6 +15,7 @@ import type {
   ResetPasswordInput,
   UpdateMeInput,
 } from "./account.input.js";
+import { passwordResetContent, passwordResetMail, welcomeContent, welcomeMail } from "./account.mail.js";
 import type { AuthPayload, LogoutPayload, SuccessPayload, UpdateMePayload } from "./account.payload.js";
 import { accountRepository, type ClientInfo } from "./account.repository.js";
 
@@ -102,9 +103,14 @@ export async function register(ctx: RequestContext, input: RegisterInput): Promi
   const taken = await takenErrors(ctx, { email, username });
   if (taken.length > 0) return failed(taken);
   const passwordHash = await hashPassword(input.password);
+  const accounts = accountRepository(ctx.prisma);
   let user: User;
   try {
-    user = await accountRepository(ctx.prisma).createUser({ email, username, name: input.name.trim(), passwordHash });
+    user = await accounts.transaction(async (tx) => {
+      const created = await accounts.createUser({ email, username, name: input.name.trim(), passwordHash }, tx);
+      await ctx.mail.send(tx, welcomeMail, created.email, welcomeContent(created.name, created.username));
+      return created;
+    });
   } catch (error) {
     // Lost a race with another sign-up for the same e-mail or username.
     if (!isUniqueViolation(error)) throw error;
@@ -215,14 +221,12 @@ async function sendPasswordReset(ctx: RequestContext, email: string) {
   const user = await accounts.findActiveUserByEmail(email);
   if (!user) return;
   const { token, hash } = newOpaqueToken();
-  await accounts.createResetToken(user.id, hash, new Date(Date.now() + PASSWORD_RESET_TTL_MS));
   const link = new URL(ctx.auth.passwordResetUrl);
   link.searchParams.set("token", token);
-  await ctx.auth.mailer.send({
-    to: user.email,
-    kind: "password-reset",
-    subject: "Reset your password",
-    text: `Someone (hopefully you) asked to reset the password of ${user.username}.\n\nSet a new one within an hour: ${link}\n\nIf it was not you, ignore this e-mail; your password stays as it is.`,
+  // The token and its e-mail's job commit together: no token without a mail, no mail without a token.
+  await accounts.transaction(async (tx) => {
+    await accounts.createResetToken(user.id, hash, new Date(Date.now() + PASSWORD_RESET_TTL_MS), tx);
+    await ctx.mail.send(tx, passwordResetMail, user.email, passwordResetContent(user.username, link.toString()));
   });
 }
 

@@ -1,4 +1,5 @@
 import { defineModule } from "../module.js";
+import { accountJobs } from "./account.jobs.js";
 import { AccountResolver } from "./account.resolver.js";
 import { accountPermissions } from "./account.rules.js";
 
@@ -6,4 +7,5 @@ export const accountModule = defineModule({
   name: "account",
   resolvers: [AccountResolver],
   permissions: accountPermissions,
+  jobs: accountJobs,
 });

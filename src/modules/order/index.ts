@@ -1,4 +1,5 @@
 import { defineModule } from "../module.js";
+import { orderJobs } from "./order.jobs.js";
 import { createOrderLoaders } from "./order.loaders.js";
 import { OrderItemResolver, OrderResolver, UserOrdersResolver } from "./order.resolver.js";
 import { orderPermissions } from "./order.rules.js";
@@ -8,6 +9,7 @@ export const orderModule = defineModule({
   resolvers: [OrderResolver, OrderItemResolver, UserOrdersResolver],
   permissions: orderPermissions,
   loaders: createOrderLoaders,
+  jobs: orderJobs,
 });
 
 export { findOrder, findOrderItem } from "./order.service.js";

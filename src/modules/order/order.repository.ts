@@ -94,6 +94,19 @@ export function orderRepository(prisma: Db) {
       return { order: row, items };
     },
 
+    /** Where an order's e-mails go. */
+    findCustomer: (userId: string) =>
+      prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true, name: true } }),
+
+    /** Keys of orders placed before `before` stop answering retries: the same key then places a new order. */
+    expireIdempotencyKeys: async (before: Date) =>
+      (
+        await prisma.order.updateMany({
+          where: { idempotencyKey: { not: null }, createdAt: { lt: before } },
+          data: { idempotencyKey: null },
+        })
+      ).count,
+
     /**
      * Moves the order to `to` only if its status is one of `from` (and it is `userId`'s, when given), in one
      * statement. Two concurrent requests cannot both make the same move: the second waits for the first's

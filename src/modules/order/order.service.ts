@@ -24,6 +24,7 @@ import {
 } from "../../platform/validation/index.js";
 import { forgetProducts, isOnSale, productInventory } from "../product/index.js";
 import type { PlaceOrderInput } from "./order.input.js";
+import { orderConfirmationContent, orderConfirmationMail, orderStatusContent, orderStatusMail } from "./order.mail.js";
 import type { OrderPayload } from "./order.payload.js";
 import { idempotencyKeyConstraint, orderRepository } from "./order.repository.js";
 import type { ShippingAddress } from "./order.type.js";
@@ -227,7 +228,7 @@ export async function placeOrder(ctx: RequestContext, viewer: Viewer, input: Pla
         );
       }
 
-      return orders.create({
+      const placed = await orders.create({
         userId: viewer.id,
         idempotencyKey: key,
         totalCents,
@@ -237,6 +238,14 @@ export async function placeOrder(ctx: RequestContext, viewer: Viewer, input: Pla
           .sort((a, b) => a.index - b.index)
           .map(({ productId, quantity, unitPriceCents }) => ({ productId, quantity, unitPriceCents })),
       });
+      const customer = await orders.findCustomer(viewer.id);
+      await ctx.mail.send(
+        tx,
+        orderConfirmationMail,
+        customer.email,
+        orderConfirmationContent(customer.name, placed.order, placed.items),
+      );
+      return placed;
     });
 
   return settle(async () => {
@@ -279,6 +288,8 @@ async function transition(
       if (to === OrderStatus.CANCELLED) {
         for (const item of [...items].sort(byProductId)) await products.releaseStock(item.productId, item.quantity);
       }
+      const customer = await orders.findCustomer(order.userId);
+      await ctx.mail.send(tx, orderStatusMail, customer.email, orderStatusContent(customer.name, order));
       return { order, items };
     });
     remember(ctx, order, items);

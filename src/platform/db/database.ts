@@ -56,6 +56,10 @@ export interface Database {
   cancellable: RunCancellable;
   /** Applies prisma/migrations not yet applied, as `prisma migrate deploy` would. */
   migrate(): Promise<void>;
+  /** PostgreSQL server only: its URL, for what keeps connections of its own (the job queue). */
+  url?: string;
+  /** PGlite only: the in-process database itself, for what must share its one connection (the job queue). */
+  pglite?: PGlite;
   /** Disconnects Prisma, then ends the pool or closes PGlite. */
   close(): Promise<void>;
 }
@@ -65,6 +69,7 @@ export async function openDatabase(config: DatabaseConfig, options: DatabaseOpti
   let adapterFactory: SqlMigrationAwareDriverAdapterFactory;
   let closeDriver: () => Promise<void>;
   let cancellable = uncancellable;
+  let pglite: PGlite | undefined;
 
   if (config.url) {
     const pool = new pg.Pool({
@@ -81,6 +86,7 @@ export async function openDatabase(config: DatabaseConfig, options: DatabaseOpti
   } else {
     if (config.pgliteDir) await mkdir(config.pgliteDir, { recursive: true });
     const client = await PGlite.create(config.pgliteDir);
+    pglite = client;
     kind = "pglite";
     adapterFactory = pgliteAdapterFactory(client);
     closeDriver = () => client.close();
@@ -95,6 +101,7 @@ export async function openDatabase(config: DatabaseConfig, options: DatabaseOpti
     prisma,
     kind,
     cancellable,
+    ...(pglite ? { pglite } : { url: config.url }),
     async migrate() {
       // The uninstrumented factory: migration statements are not the app's queries.
       await applyMigrations(adapterFactory);

@@ -1,0 +1,9 @@
+export {
+  defineJob,
+  type FailedJob,
+  type JobKind,
+  type JobPolicy,
+  type JobQueue,
+  type JobQueueConfig,
+  startJobQueue,
+} from "./queue.js";
