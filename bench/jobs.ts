@@ -129,7 +129,7 @@ console.log(`background jobs on ${url ? "a PostgreSQL server" : "PGlite"}`);
 
 // 2. Draining a backlog: `jobCount` delivery jobs, enqueued first, then one worker process's worth of workers.
 console.log(`\njobs/s, ${jobCount} e-mail jobs, instant transport`);
-for (const concurrency of [4, 16]) {
+for (const concurrency of [2, 4, 16]) {
   const config = loadConfig({ ...env, JOBS_WORKER: "false", JOBS_CONCURRENCY: String(concurrency) });
   const producer = await startJobs(db, config, instant, log);
   for (let batch = 0; batch < jobCount / 100; batch++) {

@@ -88,7 +88,7 @@ const envSchema = z.object({
   PASSWORD_RESET_URL: z.string().url().default("http://localhost:3000/reset-password"),
   QUERY_PLANNER: booleanString.default(true),
   JOBS_WORKER: booleanString.default(true),
-  JOBS_CONCURRENCY: positiveInt(100).default(4),
+  JOBS_CONCURRENCY: positiveInt(100).default(2),
   JOBS_POOL_SIZE: positiveInt(50).default(3),
   JOBS_POLL_INTERVAL_SECONDS: z.coerce.number().min(0.5).max(60).default(2),
   JOBS_RETRY_DELAY_SECONDS: positiveInt(3_600).default(30),
@@ -193,7 +193,7 @@ export type Config = Readonly<{
   jobs: Readonly<{
     /** Run the workers in this process (`npm start`); false leaves them to `npm run worker`. */
     worker: boolean;
-    /** Jobs one process runs at once, per job kind. */
+    /** Worker loops per job kind in one process, each running a claimed batch of up to 5 jobs in turn. */
     concurrency: number;
     /** PostgreSQL server only: the queue's own connections (PGlite shares its single one). */
     poolSize: number;

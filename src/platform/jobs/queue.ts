@@ -125,10 +125,11 @@ export async function startJobQueue<Deps>(
     await boss.work(
       name,
       {
-        // `concurrency` loops, each claiming up to BATCH jobs and running them one after the other; while
-        // batches come back full a loop fetches again at once (a backlog drains at full speed), otherwise
-        // it polls. Each job of a batch succeeds or fails (and is retried) on its own.
-        localConcurrency: config.concurrency,
+        // `concurrency` loops (one for a scheduled kind: an hourly clean-up needs no more, and each loop
+        // polls), each claiming up to BATCH jobs and running them one after the other; while batches come
+        // back full a loop fetches again at once (a backlog drains at full speed), otherwise it polls.
+        // Each job of a batch succeeds or fails (and is retried) on its own.
+        localConcurrency: kind.schedule ? 1 : config.concurrency,
         batchSize: BATCH,
         burstWhenBatchFull: true,
         perJobResults: true,
