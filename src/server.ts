@@ -3,6 +3,7 @@ import type { Config } from "./config/index.js";
 import { registerRequestPipeline } from "./pipeline.js";
 import { createSessionRevocations, type SessionRevocations } from "./platform/auth/revocation.js";
 import { type AccessTokens, createAccessTokens } from "./platform/auth/tokens.js";
+import { TaggedCache } from "./platform/cache/index.js";
 import type { Database } from "./platform/db/database.js";
 import { createHttpApp, registerHealthRoutes } from "./platform/http/app.js";
 import { registerDrain } from "./platform/http/drain.js";
@@ -69,6 +70,9 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
     logger.warn("starting without redis: budgets count per instance and fail-closed limits refuse until it is up");
   }
   const revocations = createSessionRevocations(redis, logger);
+  const cache = config.responseCache.enabled
+    ? new TaggedCache(redis, logger, { localEntries: config.responseCache.localEntries })
+    : null;
   if (redis?.isReady() && !(await revocations.synced(config.redis.connectTimeoutMs))) {
     logger.warn("starting before the revoked-session set was loaded from redis; it loads in the background");
   }
@@ -88,6 +92,7 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
       redis,
       limiter,
       manifest: manifests.manifest,
+      cache,
       auth: {
         tokens,
         revocations,
@@ -115,6 +120,7 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
         await pipeline.stop();
       } finally {
         await revocations.close();
+        await cache?.close();
         await redis?.close();
         await db.close();
       }
