@@ -26,7 +26,7 @@ const catalog = `query Catalog {
   }
 }`;
 const productPage = `query Page($slug: String!) {
-  product(slug: $slug) { id name priceCents category { id name } reviews(first: 5) { totalCount } }
+  product(slug: $slug) { id name priceCents stock category { id name } reviews(first: 5) { totalCount } }
 }`;
 const categoryLists = `query Lists($id: ID!, $search: String!) {
   category(id: $id) { products(first: 50) { totalCount edges { node { name } } } }
@@ -38,7 +38,7 @@ const updatePrice = `mutation($id: ID!, $input: UpdateProductInput!) {
 }`;
 
 type Catalog = { products: { edges: { node: { id: string; name: string; priceCents: number } }[] } };
-type Page = { product: { id: string; priceCents: number } | null };
+type Page = { product: { id: string; priceCents: number; stock: number } | null };
 type Named = { totalCount?: number; edges: { node: { name: string } }[] };
 type Lists = { category: { products: Named }; inCategory: Named; found: Named };
 
@@ -139,6 +139,36 @@ for (const backend of backends) {
       }
       expect(lists.category.products.totalCount).toBe((before.data?.category.products.totalCount ?? 0) + 1);
       expect(lists.inCategory.totalCount).toBe((before.data?.inCategory.totalCount ?? 0) + 1);
+    });
+
+    it("an order's stock change reaches the cached product page and catalog at once", async () => {
+      const product = await gw.db.prisma.product.findFirstOrThrow({
+        where: { status: "ACTIVE", deletedAt: null, stock: { gt: 5 } },
+      });
+      const variables = { slug: product.slug };
+      expect((await gw.graphql<Page>(productPage, { variables })).data?.product?.stock).toBe(product.stock);
+      expect((await counted(gw, productPage, { variables })).statements).toBe(0);
+      const token = await gw.tokenFor(gw.users.alice);
+      const address = await call<{ createAddress: { address: { id: string } } }>(
+        gw.gateway,
+        "mutation($input: CreateAddressInput!) { createAddress(input: $input) { address { id } } }",
+        { input: { recipient: "Alice", line1: "1 Main St", city: "Springfield", postalCode: "12345", country: "US" } },
+        token,
+      );
+      const order = await call<{ placeOrder: { userErrors: unknown[] } }>(
+        gw.gateway,
+        "mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { order { id } userErrors { code } } }",
+        {
+          input: {
+            items: [{ productId: product.id, quantity: 2 }],
+            addressId: address.data?.createAddress.address.id,
+            idempotencyKey: `cache-${backend.kind}`,
+          },
+        },
+        token,
+      );
+      expect(order.data?.placeOrder.userErrors).toEqual([]);
+      expect((await gw.graphql<Page>(productPage, { variables })).data?.product?.stock).toBe(product.stock - 2);
     });
 
     it("never shares a private field: each caller gets their own e-mail, others none", async () => {

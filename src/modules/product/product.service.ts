@@ -141,7 +141,8 @@ export function rememberProduct(ctx: RequestContext, product: Product) {
  */
 export function forgetProducts(ctx: RequestContext, ids: Iterable<string>) {
   const changed = [...ids];
-  ctx.cache.changed("Product", changed);
+  // Only stock changes this way, and no list filters or sorts on it.
+  ctx.cache.changedRows("Product", changed);
   const { product: loaders } = ctx.loaders;
   for (const id of changed) loaders.byId.clear(id);
   loaders.bySlug.clearAll();

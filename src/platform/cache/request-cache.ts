@@ -33,8 +33,16 @@ export class RequestCache {
    * of the type is dropped too: a changed column can move a row in or out of a filter, a search, a sort.
    */
   changed(typeName: string, ids: Iterable<string> = []): void {
-    for (const id of ids) this.changes.add(entityTag(typeName, id));
+    this.changedRows(typeName, ids);
     this.changes.add(listTag(typeName));
+  }
+
+  /**
+   * A write changed only columns no list filters, searches or sorts on (stock taken by an order): the
+   * lists that show these rows carry their tags and are dropped, the others stay.
+   */
+  changedRows(typeName: string, ids: Iterable<string>): void {
+    for (const id of ids) this.changes.add(entityTag(typeName, id));
   }
 
   /**
