@@ -1,4 +1,4 @@
-import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
+import { type GraphQLSchema, lexicographicSortSchema, printSchema, specifiedDirectives } from "graphql";
 import { buildSchema } from "type-graphql";
 import { modules } from "./modules/index.js";
 import type { ResolverClass } from "./modules/module.js";
@@ -28,7 +28,12 @@ export const hasPublicRule = (typeName: string, fieldName: string) => isPublicRu
 /** The schema as clients see it (no authorization layer): the source of `schema.graphql`. */
 export async function buildTypeSchema(): Promise<GraphQLSchema> {
   // The cache hints' directive (platform/cache): declared, so hints in the schema are valid SDL.
-  const schema = await buildSchema({ resolvers, validate: false, directives: [cacheControlDirective] });
+  // type-graphql passes `directives` to GraphQLSchema as the whole list, so the specified ones come too.
+  const schema = await buildSchema({
+    resolvers,
+    validate: false,
+    directives: [...specifiedDirectives, cacheControlDirective],
+  });
   const query = schema.getQueryType();
   // type-graphql has no option for root type descriptions; Sandbox shows this one first.
   if (query) query.description = "Read the catalog, content and your account. Lists are Relay cursor connections.";
