@@ -220,6 +220,15 @@ for (const backend of backends) {
       expect(asAdmin.statements).toBeGreaterThan(0);
     });
 
+    it("keeps the catalog count aside: the next page of a listing does not count again", async () => {
+      const page = (first: number) =>
+        `{ products(first: ${first}, filter: { minPriceCents: 1 }) { totalCount edges { node { name } } } }`;
+      const first = await counted<{ products: { totalCount: number } }>(gw, page(2));
+      const next = await counted<{ products: { totalCount: number } }>(gw, page(3));
+      expect(next.response.data?.products.totalCount).toBe(first.response.data?.products.totalCount);
+      expect(next.statements).toBe(first.statements - 1);
+    });
+
     it("never stores a response with errors", async () => {
       const failing = `{ categories { name } products(first: 101) { edges { node { name } } } }`;
       const first = await counted(gw, failing);

@@ -64,7 +64,8 @@ export function responseCachePlugin(options: ResponseCachePluginOptions): Apollo
           const { cache, limits } = contextValue;
           if (operation?.operation !== "query" || contextValue.viewer?.role === "ADMIN") return;
           if (!store.available() || !selections.onlyShared(document, operation)) return;
-          key = `response:${version}:${queryHash}:${sha256(`${request.operationName ?? ""}\n${JSON.stringify(request.variables ?? {})}`)}`;
+          // One scope: everything stored is what any caller but an admin would get.
+          key = `response:public:${version}:${queryHash}:${sha256(`${request.operationName ?? ""}\n${JSON.stringify(request.variables ?? {})}`)}`;
           const lookup = store.get(key);
           // Before the first await: the cost plugin, next in line, prices a cached answer lower.
           limits.cachedAnswer = lookup.then((found) => found.entry !== null);
