@@ -6,7 +6,9 @@
 //   argv[3]  "protected" (as deployed), "unprotected" (buildServer's withoutProtection), "loaders" (as
 //            deployed with QUERY_PLANNER=false: every relation through its loader) or "login" (as deployed
 //            but without field limits: the login scenario measures the work behind them)
-//   BENCH_REDIS_URL  budgets in this Redis instead of in the process
+//            or "cache" (as deployed with the response cache on; bench/cache.ts)
+//   BENCH_REDIS_URL  budgets (and, in "cache" mode, the shared response cache) in this Redis
+//   BENCH_REDIS_PREFIX  key prefix (default per process): instances given the same one share their cache
 import "reflect-metadata";
 import { generateKeyPairSync } from "node:crypto";
 import { loadConfig } from "../src/config/index.js";
@@ -15,10 +17,11 @@ import { createLogger } from "../src/platform/logger/index.js";
 import { buildServer } from "../src/server.js";
 import { serveHarness } from "./ipc.js";
 
-export type GatewayMode = "protected" | "unprotected" | "loaders" | "login";
+export type GatewayMode = "protected" | "unprotected" | "loaders" | "login" | "cache";
 
 const [databaseUrl, mode = "protected"] = process.argv.slice(2);
-if (!databaseUrl) throw new Error("usage: gateway-process.ts <database url> [protected|unprotected|login]");
+if (!databaseUrl)
+  throw new Error("usage: gateway-process.ts <database url> [protected|unprotected|loaders|login|cache]");
 const redisUrl = process.env.BENCH_REDIS_URL;
 
 // A throw-away Ed25519 key so the server runs in production mode (no landing page, no introspection), as deployed.
@@ -33,7 +36,11 @@ const config = loadConfig({
   RATE_LIMIT_BUDGET: "1000000000",
   RATE_LIMIT_RESTORE_RATE: "1000000000",
   ...(mode === "loaders" ? { QUERY_PLANNER: "false" } : {}),
-  ...(redisUrl ? { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `bench:${process.pid}:` } : {}),
+  // The comparisons with the reference measure execution: only the cache scenario answers from the cache.
+  RESPONSE_CACHE: mode === "cache" ? "true" : "false",
+  ...(redisUrl
+    ? { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: process.env.BENCH_REDIS_PREFIX || `bench:${process.pid}:` }
+    : {}),
 });
 const logger = createLogger("warn");
 

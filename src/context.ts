@@ -3,6 +3,7 @@ import type { Config } from "./config/index.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
 import type { SessionRevocations } from "./platform/auth/revocation.js";
 import type { AccessTokens, Viewer } from "./platform/auth/tokens.js";
+import type { RequestCache } from "./platform/cache/index.js";
 import type { RequestTrace } from "./platform/errors/presentation.js";
 import type { JobQueue } from "./platform/jobs/index.js";
 import type { RequestLimits } from "./platform/limits/request-limits.js";
@@ -42,6 +43,11 @@ export type RequestContext = {
   loaders: ModuleLoaders;
   /** Writes announce what they changed here; loaders of modules that depend on the writer listen. */
   changes: ChangeNotices;
+  /**
+   * The response cache's view of this request: services announce what their writes changed here
+   * (`changed`), after their transaction committed; `aside` caches a hot value (platform/cache).
+   */
+  cache: RequestCache;
   /** Plans root reads: the selected tree below a root field in the root's own statement (platform/planner); null when QUERY_PLANNER is off. */
   planner: QueryPlanner<RequestContext> | null;
   /** For the services' root queries (one statement each); relations go through `loaders`. */

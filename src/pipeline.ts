@@ -7,9 +7,12 @@
 //   4. The document      persisted operations (APQ, published manifests)    platform/limits/persisted-operations
 //   5. Parse, validate   tokens, depth, aliases, directives, fan-out;       platform/limits/query-limits,
 //                        text the database cannot store                     platform/limits/text-input-guard
-//   6. Cost and budget   priced before any resolver, refused with no SQL    platform/cost
+//   6. Response cache    public reads answered from the cache (cheaper)     platform/cache
+//      Cost and budget   priced before any resolver, refused with no SQL    platform/cost
 //   7. Each field        deadline -> field rate limits -> shield            below (shield spares `allow` fields)
 //   8. Errors            masking, codes, request id on every error          platform/errors
+//   9. Invalidation      what the request wrote is dropped from the cache   platform/cache
+//                        on every instance before its response leaves
 import { ApolloServer } from "@apollo/server";
 import {
   ApolloServerPluginCacheControlDisabled,
@@ -24,6 +27,14 @@ import type { Config } from "./config/index.js";
 import type { RequestContext } from "./context.js";
 import { createModuleLoaders, queryPlanner } from "./modules/index.js";
 import { authenticate } from "./platform/auth/authenticate.js";
+import {
+  cacheControlForStorableRequests,
+  RequestCache,
+  responseCachePlugin,
+  SharedSelections,
+  sharedFields,
+  type TaggedCache,
+} from "./platform/cache/index.js";
 import { costLimitPlugin } from "./platform/cost/index.js";
 import type { Database } from "./platform/db/database.js";
 import { errorReportingPlugin, formatError, type RequestTrace } from "./platform/errors/presentation.js";
@@ -48,7 +59,7 @@ import {
   type Limiter,
 } from "./platform/rate-limit/index.js";
 import { MemoryKeyValueCache, type RedisConnection, RedisKeyValueCache } from "./platform/redis/index.js";
-import { buildTypeSchema, withPermissions } from "./schema.js";
+import { buildTypeSchema, hasPublicRule, withPermissions } from "./schema.js";
 
 /** What the pipeline's stages use, made once per server by buildServer. */
 export type PipelineServices = Readonly<{
@@ -60,6 +71,8 @@ export type PipelineServices = Readonly<{
   jobs: RequestContext["jobs"];
   /** Published operation manifests (trusted documents); loaded before anything connects. */
   manifest: OperationManifest;
+  /** The response cache's store; null when RESPONSE_CACHE is off. */
+  cache: TaggedCache | null;
 }>;
 
 export type PipelineOptions = Readonly<{
@@ -102,6 +115,20 @@ export async function registerRequestPipeline(
   const outerStages = protection ? [deadlineGuard(typeSchema), fieldLimits.middleware] : [];
   const shielded = withPermissions(typeSchema);
   const schema = outerStages.length > 0 ? applyMiddleware(shielded, ...outerStages) : shielded;
+  const cacheStore = services.cache;
+  // 6. The response cache: before the cost plugin, which prices what it answers lower.
+  const cachePlugins = cacheStore
+    ? [
+        cacheControlForStorableRequests(),
+        responseCachePlugin({
+          store: cacheStore,
+          selections: new SharedSelections(typeSchema, sharedFields(typeSchema, hasPublicRule)),
+          maxTtlSeconds: config.responseCache.maxTtlSeconds,
+          httpMaxAgeSeconds: config.responseCache.httpMaxAgeSeconds,
+        }),
+      ]
+    : // No hints are read: the plugin alone costs about half the throughput (stack-facts).
+      [ApolloServerPluginCacheControlDisabled()];
 
   const apollo = new ApolloServer<RequestContext>({
     schema,
@@ -126,8 +153,7 @@ export async function registerRequestPipeline(
     // 8. Errors
     formatError: formatError(config.isProduction),
     plugins: [
-      // Cache hints are not used; the plugin alone costs about half the throughput (stack-facts).
-      ApolloServerPluginCacheControlDisabled(),
+      ...cachePlugins,
       config.isProduction
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
@@ -164,6 +190,7 @@ export async function registerRequestPipeline(
         trace,
         loaders: createModuleLoaders({ prisma, viewer, changes }),
         changes,
+        cache: new RequestCache(cacheStore),
         auth: services.auth,
         mail: services.mail,
         jobs: services.jobs,
@@ -183,6 +210,7 @@ export async function registerRequestPipeline(
           deadline: request.graphqlDeadline,
           cost: null,
           refusal: null,
+          cachedAnswer: null,
         },
       };
     },

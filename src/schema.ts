@@ -1,10 +1,12 @@
-import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
+import { type GraphQLSchema, lexicographicSortSchema, printSchema, specifiedDirectives } from "graphql";
 import { buildSchema } from "type-graphql";
 import { modules } from "./modules/index.js";
 import type { ResolverClass } from "./modules/module.js";
+import { cacheControlDirective } from "./platform/cache/index.js";
 import { RateLimitResolver, rateLimitPermissions } from "./platform/cost/index.js";
 import { paginationPermissions } from "./platform/pagination/index.js";
 import { applyShield, mergePermissions } from "./platform/permissions/index.js";
+import { isPublicRule } from "./platform/permissions/rules.js";
 import { userErrorPermissions } from "./platform/validation/index.js";
 
 // The platform contributes the `rateLimit` query and the rules of its shared types (connections, UserError).
@@ -20,9 +22,18 @@ export const permissions = mergePermissions([
   ...modules.map((module) => module.permissions),
 ]);
 
+/** Whether a field's rule answers alike for every caller but admins (what the response cache may share). */
+export const hasPublicRule = (typeName: string, fieldName: string) => isPublicRule(permissions[typeName]?.[fieldName]);
+
 /** The schema as clients see it (no authorization layer): the source of `schema.graphql`. */
 export async function buildTypeSchema(): Promise<GraphQLSchema> {
-  const schema = await buildSchema({ resolvers, validate: false });
+  // The cache hints' directive (platform/cache): declared, so hints in the schema are valid SDL.
+  // type-graphql passes `directives` to GraphQLSchema as the whole list, so the specified ones come too.
+  const schema = await buildSchema({
+    resolvers,
+    validate: false,
+    directives: [...specifiedDirectives, cacheControlDirective],
+  });
   const query = schema.getQueryType();
   // type-graphql has no option for root type descriptions; Sandbox shows this one first.
   if (query) query.description = "Read the catalog, content and your account. Lists are Relay cursor connections.";

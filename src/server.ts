@@ -4,6 +4,7 @@ import { defaultMailTransport, startJobs } from "./jobs.js";
 import { registerRequestPipeline } from "./pipeline.js";
 import { createSessionRevocations, type SessionRevocations } from "./platform/auth/revocation.js";
 import { type AccessTokens, createAccessTokens } from "./platform/auth/tokens.js";
+import { TaggedCache } from "./platform/cache/index.js";
 import type { Database } from "./platform/db/database.js";
 import { createHttpApp, registerHealthRoutes } from "./platform/http/app.js";
 import { registerDrain } from "./platform/http/drain.js";
@@ -73,6 +74,9 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
     logger.warn("starting without redis: budgets count per instance and fail-closed limits refuse until it is up");
   }
   const revocations = createSessionRevocations(redis, logger);
+  const cache = config.responseCache.enabled
+    ? new TaggedCache(redis, logger, { localEntries: config.responseCache.localEntries })
+    : null;
   if (redis?.isReady() && !(await revocations.synced(config.redis.connectTimeoutMs))) {
     logger.warn("starting before the revoked-session set was loaded from redis; it loads in the background");
   }
@@ -92,6 +96,7 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
       redis,
       limiter,
       manifest: manifests.manifest,
+      cache,
       auth: { tokens, revocations, passwordResetUrl: config.mail.passwordResetUrl },
       mail: deps.mailOutbox ?? jobs.outbox,
       jobs: jobs.queue,
@@ -119,6 +124,7 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
         // Running jobs finish (or are failed for a retry) before the database they use closes.
         await jobs.queue.stop();
         await revocations.close();
+        await cache?.close();
         await redis?.close();
         await db.close();
       }

@@ -100,6 +100,15 @@ const envSchema = z.object({
   MAIL_BREAKER_RESET_MS: positiveInt(3_600_000).default(30_000),
   OUTBOX_RETENTION_HOURS: positiveInt(24 * 365).default(72),
   IDEMPOTENCY_KEY_TTL_HOURS: positiveInt(24 * 365).default(24),
+  RESPONSE_CACHE: booleanString.default(true),
+  RESPONSE_CACHE_MAX_TTL_SECONDS: positiveInt(24 * 3600).default(300),
+  RESPONSE_CACHE_LOCAL_ENTRIES: z.coerce.number().int().min(0).max(1_000_000).default(1_000),
+  RESPONSE_CACHE_HTTP_MAX_AGE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 3600)
+    .default(30),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
 });
 
@@ -215,6 +224,19 @@ export type Config = Readonly<{
    * what it buys (bench) and to compare its answers with the loaders' (tests).
    */
   queryPlanner: boolean;
+  /** Shared response cache for public reads, invalidated by the writes (platform/cache). */
+  responseCache: Readonly<{
+    enabled: boolean;
+    /** Longest an entry lives, whatever the fields' hints allow; writes drop entries sooner. */
+    maxTtlSeconds: number;
+    /** Entries in each instance's in-process first tier (0: Redis only, or no cache without Redis). */
+    localEntries: number;
+    /**
+     * Longest `Cache-Control: public, max-age` on GET persisted queries: browsers and CDNs hear of no
+     * invalidation, so this bounds how stale their copies can be.
+     */
+    httpMaxAgeSeconds: number;
+  }>;
 }>;
 
 export class ConfigError extends Error {
@@ -340,6 +362,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     idempotencyKeyTtlHours: e.IDEMPOTENCY_KEY_TTL_HOURS,
     queryPlanner: e.QUERY_PLANNER,
+    responseCache: {
+      enabled: e.RESPONSE_CACHE,
+      maxTtlSeconds: e.RESPONSE_CACHE_MAX_TTL_SECONDS,
+      localEntries: e.RESPONSE_CACHE_LOCAL_ENTRIES,
+      httpMaxAgeSeconds: e.RESPONSE_CACHE_HTTP_MAX_AGE_SECONDS,
+    },
   });
 }
 

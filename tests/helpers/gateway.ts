@@ -71,10 +71,13 @@ export async function startTestGateway(
   const logger = pino(loggerOptions("info"), sink);
   // Budgets and field limits would trip suites that make hundreds of calls from one address; the limit
   // suites (tests/integration/{cost,field-limits,…}.test.ts) set their own via `env` and `serverDeps`.
+  // The response cache would answer the statement-counting suites' repeated queries with no SQL at all;
+  // its own suite (tests/integration/response-cache.test.ts) turns it on.
   const config = loadConfig({
     NODE_ENV: "test",
     RATE_LIMIT_BUDGET: "1000000000",
     RATE_LIMIT_RESTORE_RATE: "1000000000",
+    RESPONSE_CACHE: "false",
     ...options.env,
   });
   const gateway = await buildServer(config, { fieldLimits: {}, ...options.serverDeps, db, logger });

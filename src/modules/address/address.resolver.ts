@@ -1,6 +1,7 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, Directive, FieldResolver, ID, Mutation, Resolver, Root } from "type-graphql";
 import type { RequestContext } from "../../context.js";
 import type { User as UserRow } from "../../generated/prisma/client.js";
+import { cacheHint } from "../../platform/cache/index.js";
 import { requireViewer } from "../../platform/permissions/viewer.js";
 import { User } from "../user/index.js";
 import { CreateAddressInput, UpdateAddressInput } from "./address.input.js";
@@ -11,6 +12,7 @@ import { Address } from "./address.type.js";
 /** `User.addresses` lives here so the user module need not know about address books. */
 @Resolver(() => User)
 export class UserAddressesResolver {
+  @Directive(cacheHint.private)
   @FieldResolver(() => [Address], {
     nullable: true,
     description:

@@ -1,7 +1,9 @@
-import { Field, ID, ObjectType } from "type-graphql";
+import { Directive, Field, ID, ObjectType } from "type-graphql";
 import type { Address as AddressRow } from "../../generated/prisma/client.js";
+import { cacheHint } from "../../platform/cache/index.js";
 import { Node } from "../../platform/node.js";
 
+@Directive(cacheHint.private)
 @ObjectType({
   description: "A postal address in a user's address book. Visible to its owner and admins.",
   implements: Node,

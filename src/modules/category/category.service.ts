@@ -47,7 +47,10 @@ const slugTaken = (): never =>
  * A structural change can alter any category's children, subtree and product lists: drop them all, then
  * keep the row just written (none after a delete) so the payload resolves without another query.
  */
-function forgetTree(ctx: RequestContext, written: Category | null) {
+function forgetTree(ctx: RequestContext, written: Category | null, id: string) {
+  // Which products a category lists depends on the tree too.
+  ctx.cache.changed("Category", [id]);
+  ctx.cache.changed("Product");
   const { category } = ctx.loaders;
   category.byId.clearAll();
   category.bySlug.clearAll();
@@ -77,7 +80,7 @@ export async function createCategory(ctx: RequestContext, input: CreateCategoryI
         throw error;
       });
     });
-    forgetTree(ctx, category);
+    forgetTree(ctx, category, category.id);
     return { category, userErrors: [] };
   }, failed);
 }
@@ -130,7 +133,7 @@ export async function updateCategory(
           throw error;
         });
     });
-    forgetTree(ctx, category);
+    forgetTree(ctx, category, category.id);
     return { category, userErrors: [] };
   }, failed);
 }
@@ -165,7 +168,7 @@ export async function deleteCategory(ctx: RequestContext, id: string): Promise<D
         throw error;
       });
     });
-    forgetTree(ctx, null);
+    forgetTree(ctx, null, deleted.id);
     return { deletedCategoryId: deleted.id, userErrors: [] };
   }, failedDelete);
 }

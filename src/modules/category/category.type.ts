@@ -1,7 +1,9 @@
-import { Field, ID, ObjectType } from "type-graphql";
+import { Directive, Field, ID, ObjectType } from "type-graphql";
 import type { Category as CategoryRow } from "../../generated/prisma/client.js";
+import { cacheHint, categoryMaxAge } from "../../platform/cache/index.js";
 import { Node } from "../../platform/node.js";
 
+@Directive(cacheHint.publicFor(categoryMaxAge))
 @ObjectType({ description: "A node in the product category tree.", implements: Node })
 export class Category implements Omit<CategoryRow, "parentId" | "path"> {
   @Field(() => ID, { description: "Stable unique id." })

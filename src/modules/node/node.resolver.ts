@@ -1,11 +1,13 @@
-import { Arg, Ctx, ID, Query, Resolver } from "type-graphql";
+import { Arg, Ctx, Directive, ID, Query, Resolver } from "type-graphql";
 import type { RequestContext } from "../../context.js";
+import { cacheHint } from "../../platform/cache/index.js";
 import { CostPerItemOf } from "../../platform/cost/index.js";
 import { Node } from "../../platform/node.js";
 import { findNode, findNodes } from "./node.service.js";
 
 @Resolver()
 export class NodeResolver {
+  @Directive(cacheHint.private)
   @Query(() => Node, {
     nullable: true,
     description: "Any object by its id (Relay's Object Identification); null when there is none, or none you may see.",
@@ -14,6 +16,7 @@ export class NodeResolver {
     return findNode(ctx, id);
   }
 
+  @Directive(cacheHint.private)
   @Query(() => [Node], {
     nullable: "items",
     description:

@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Ctx, Directive, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { RequestContext } from "../../context.js";
 import {
   type OrderItem as OrderItemRow,
@@ -6,6 +6,7 @@ import {
   OrderStatus,
   type User as UserRow,
 } from "../../generated/prisma/client.js";
+import { cacheHint } from "../../platform/cache/index.js";
 import { ConnectionArgs } from "../../platform/pagination/index.js";
 import { requireViewer } from "../../platform/permissions/viewer.js";
 import { Product } from "../product/index.js";
@@ -102,6 +103,7 @@ export class OrderItemResolver {
 /** `User.orders` lives here so the user module need not know about orders. */
 @Resolver(() => User)
 export class UserOrdersResolver {
+  @Directive(cacheHint.private)
   @FieldResolver(() => OrderConnection, {
     nullable: true,
     description:

@@ -1,5 +1,6 @@
-import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
+import { Directive, Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { type OrderItem as OrderItemRow, type Order as OrderRow, OrderStatus } from "../../generated/prisma/client.js";
+import { cacheHint } from "../../platform/cache/index.js";
 import { Node } from "../../platform/node.js";
 import { connectionType } from "../../platform/pagination/index.js";
 
@@ -15,6 +16,7 @@ registerEnumType(OrderStatus, {
   },
 });
 
+@Directive(cacheHint.private)
 @ObjectType({
   description:
     "Where an order was sent, copied from the address book when it was placed: later edits to the book do not change it.",
@@ -42,6 +44,7 @@ export class ShippingAddress {
   country!: string;
 }
 
+@Directive(cacheHint.private)
 @ObjectType({ description: "A purchase. Visible to the customer who placed it and to admins.", implements: Node })
 export class Order implements Omit<OrderRow, "userId" | "shippingAddress" | "idempotencyKey"> {
   @Field(() => ID, { description: "Stable unique id." })
@@ -63,6 +66,7 @@ export class Order implements Omit<OrderRow, "userId" | "shippingAddress" | "ide
   updatedAt!: Date;
 }
 
+@Directive(cacheHint.private)
 @ObjectType({ description: "One product line of an order, at the price paid.", implements: Node })
 export class OrderItem implements Omit<OrderItemRow, "orderId" | "productId" | "createdAt"> {
   @Field(() => ID, { description: "Stable unique id." })

@@ -1,6 +1,7 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Ctx, Directive, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { RequestContext } from "../../context.js";
 import type { Post as PostRow, User as UserRow } from "../../generated/prisma/client.js";
+import { cacheHint } from "../../platform/cache/index.js";
 import { ConnectionArgs } from "../../platform/pagination/index.js";
 import { requireViewer } from "../../platform/permissions/viewer.js";
 import { User } from "../user/index.js";
@@ -30,6 +31,7 @@ export class PostResolver {
     return findPost(ctx, args);
   }
 
+  @Directive(cacheHint.private)
   @Query(() => PostConnection, {
     description:
       "The blog, newest first (by creation time). Everyone sees published posts; signed-in authors also their own drafts, admins every draft.",
@@ -93,6 +95,7 @@ export class PostResolver {
 /** `User.posts` lives here so the user module need not know about the blog. */
 @Resolver(() => User)
 export class UserPostsResolver {
+  @Directive(cacheHint.private)
   @FieldResolver(() => PostConnection, {
     description: "Posts this user wrote, newest first (by creation time). Drafts only for the user and admins.",
   })

@@ -83,6 +83,7 @@ function slugTakenOr(error: unknown): never {
  * since a status change or a deletion changes what they hold.
  */
 function remember(ctx: RequestContext, post: Post, deleted = false) {
+  ctx.cache.changed("Post", [post.id]);
   const { post: loaders } = ctx.loaders;
   loaders.byId.clear(post.id);
   loaders.bySlug.clearAll();

@@ -1,5 +1,6 @@
-import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
+import { Directive, Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { type Post as PostRow, PostStatus } from "../../generated/prisma/client.js";
+import { cacheHint } from "../../platform/cache/index.js";
 import { Node } from "../../platform/node.js";
 import { connectionType } from "../../platform/pagination/index.js";
 
@@ -12,6 +13,7 @@ registerEnumType(PostStatus, {
   },
 });
 
+@Directive(cacheHint.private)
 @ObjectType({
   description: "A blog post. Published posts are public; drafts are visible to their author and admins.",
   implements: Node,

@@ -1,7 +1,8 @@
 import type { GraphQLResolveInfo } from "graphql";
-import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Ctx, Directive, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { RequestContext } from "../../context.js";
 import type { Category as CategoryRow, Product as ProductRow } from "../../generated/prisma/client.js";
+import { cacheHint, catalogMaxAge } from "../../platform/cache/index.js";
 import { ConnectionArgs } from "../../platform/pagination/index.js";
 import { Category } from "../category/index.js";
 import { ProductLookupArgs, ProductsArgs } from "./product.args.js";
@@ -32,6 +33,7 @@ export class ProductResolver {
     return findProduct(ctx, args, info);
   }
 
+  @Directive(cacheHint.publicFor(catalogMaxAge))
   @Query(() => ProductConnection, { description: "The catalog: filter, search and sort products, a page at a time." })
   products(@Args(() => ProductsArgs) args: ProductsArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo) {
     return listProducts(ctx, args, info);

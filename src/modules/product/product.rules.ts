@@ -1,16 +1,21 @@
 import { ProductStatus } from "../../generated/prisma/client.js";
-import { allow, denied, isAdmin, rule } from "../../platform/permissions/rules.js";
+import { allow, denied, isAdmin, publicRule, rule } from "../../platform/permissions/rules.js";
 import { payloadPermissions } from "../../platform/validation/index.js";
 import type { ProductsArgs } from "./product.args.js";
 
 /**
- * Anyone may list active products; only admins may ask for draft or archived ones. Not cached: the check is
- * cheaper than shield's hash of the arguments that a "strict" cache key needs (object-hash, per request).
+ * Anyone may list active products; only admins may ask for draft or archived ones. Public (the same for
+ * every caller but admins): the response cache may share catalog pages. Shield does not memoize it
+ * ("no_cache"): the check is cheaper than shield's hash of the arguments that a "strict" cache key needs (object-hash, per request).
  */
-const mayListRequestedStatuses = rule({ cache: "no_cache" })((_parent, args: ProductsArgs, ctx) => {
-  const activeOnly = (args.filter?.status ?? []).every((status) => status === ProductStatus.ACTIVE);
-  return activeOnly || ctx.viewer?.role === "ADMIN" || denied(ctx, "Only admins can list DRAFT or ARCHIVED products.");
-});
+const mayListRequestedStatuses = publicRule(
+  rule({ cache: "no_cache" })((_parent, args: ProductsArgs, ctx) => {
+    const activeOnly = (args.filter?.status ?? []).every((status) => status === ProductStatus.ACTIVE);
+    return (
+      activeOnly || ctx.viewer?.role === "ADMIN" || denied(ctx, "Only admins can list DRAFT or ARCHIVED products.")
+    );
+  }),
+);
 
 export const productPermissions = {
   Query: {

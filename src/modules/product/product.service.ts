@@ -2,6 +2,7 @@ import type { GraphQLResolveInfo } from "graphql";
 import type { RequestContext } from "../../context.js";
 import { type Product, ProductStatus } from "../../generated/prisma/client.js";
 import type { Viewer } from "../../platform/auth/tokens.js";
+import { catalogMaxAge, listTag } from "../../platform/cache/index.js";
 import { isForeignKeyViolation, isRecordNotFound, isUniqueViolation } from "../../platform/db/errors.js";
 import { badUserInput } from "../../platform/errors/index.js";
 import { loadByIdOr, lookupKey, parseId } from "../../platform/ids.js";
@@ -78,7 +79,13 @@ export async function listProducts(
   };
   const page = pageRequest(args, sortOrders[args.sort ?? ProductSort.NEWEST]);
   const products = productRepository(ctx.prisma);
-  const count = () => products.count(query);
+  // Every page of a listing needs the same count: kept aside, dropped by any product write.
+  const count = () =>
+    ctx.cache.aside(
+      `products:count:${JSON.stringify(query)}`,
+      { tags: [listTag("Product")], ttlSeconds: catalogMaxAge },
+      () => products.count(query),
+    );
   const planned = info && ctx.planner?.connectionNodes<Product>(info, "p", page);
   if (planned) return toConnection(await products.listPlanned(query, page, planned, ctx), page, count);
   const rows = await products.list(query, page);
@@ -116,9 +123,11 @@ function asUserError(error: unknown): never {
 
 /**
  * The changed row replaces any cached copy; category lists and counts may now hold it or not. Also for
- * other modules' writes that return the product row (a review recounting its rating).
+ * other modules' writes that return the product row (a review recounting its rating). Called after the
+ * write committed: the response cache drops what held the product before the response leaves.
  */
 export function rememberProduct(ctx: RequestContext, product: Product) {
+  ctx.cache.changed("Product", [product.id]);
   const { product: loaders } = ctx.loaders;
   loaders.byId.clear(product.id).prime(product.id, product);
   loaders.bySlug.clearAll().prime(product.slug, product);
@@ -131,8 +140,11 @@ export function rememberProduct(ctx: RequestContext, product: Product) {
  * order, put back by a cancellation): the next read in this request goes to the database.
  */
 export function forgetProducts(ctx: RequestContext, ids: Iterable<string>) {
+  const changed = [...ids];
+  // Only stock changes this way, and no list filters or sorts on it.
+  ctx.cache.changedRows("Product", changed);
   const { product: loaders } = ctx.loaders;
-  for (const id of ids) loaders.byId.clear(id);
+  for (const id of changed) loaders.byId.clear(id);
   loaders.bySlug.clearAll();
   loaders.pageByCategory.clearAll();
 }

@@ -1,5 +1,6 @@
-import { Field, Float, ID, Int, ObjectType, registerEnumType } from "type-graphql";
+import { Directive, Field, Float, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { type Product as ProductRow, ProductStatus } from "../../generated/prisma/client.js";
+import { cacheHint, catalogMaxAge } from "../../platform/cache/index.js";
 import { Node } from "../../platform/node.js";
 import { connectionType } from "../../platform/pagination/index.js";
 
@@ -13,6 +14,7 @@ registerEnumType(ProductStatus, {
   },
 });
 
+@Directive(cacheHint.publicFor(catalogMaxAge))
 @ObjectType({ description: "Something the shop sells.", implements: Node })
 export class Product implements Omit<ProductRow, "categoryId" | "deletedAt"> {
   @Field(() => ID, { description: "Stable unique id." })

@@ -56,7 +56,8 @@ function scopeFor(viewer: Viewer, id: string, moderating: boolean): ReviewScope 
  * The product is primed with the row the transaction wrote, so `review { product { averageRating } }` in
  * the payload shows the new figures without another query.
  */
-function remember(ctx: RequestContext, product: Product) {
+function remember(ctx: RequestContext, product: Product, reviewId: string) {
+  ctx.cache.changed("Review", [reviewId]);
   rememberProduct(ctx, product);
   const { review } = ctx.loaders;
   review.pageByProduct.clearAll();
@@ -94,7 +95,7 @@ export async function createReview(
         });
       return { review, product: await products.refreshRating(target.id) };
     });
-    remember(ctx, product);
+    remember(ctx, product, review.id);
     return { review, userErrors: [] };
   }, failed);
 }
@@ -120,7 +121,7 @@ export async function updateReview(
       if (!review) noSuchReview(); // deleted while we waited for the lock
       return { review, product: await products.refreshRating(review.productId) };
     });
-    remember(ctx, product);
+    remember(ctx, product, review.id);
     return { review, userErrors: [] };
   }, failed);
 }
@@ -140,7 +141,7 @@ export async function deleteReview(ctx: RequestContext, viewer: Viewer, id: stri
       if (!(await reviews.delete(scope))) noSuchReview();
       return { review, product: await products.refreshRating(review.productId) };
     });
-    remember(ctx, product);
+    remember(ctx, product, review.id);
     return { deletedReviewId: review.id, product, userErrors: [] };
   }, failedDelete);
 }

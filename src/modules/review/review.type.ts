@@ -1,8 +1,10 @@
-import { Field, ID, Int, ObjectType } from "type-graphql";
+import { Directive, Field, ID, Int, ObjectType } from "type-graphql";
 import type { Review as ReviewRow } from "../../generated/prisma/client.js";
+import { cacheHint, catalogMaxAge } from "../../platform/cache/index.js";
 import { Node } from "../../platform/node.js";
 import { connectionType } from "../../platform/pagination/index.js";
 
+@Directive(cacheHint.publicFor(catalogMaxAge))
 @ObjectType({
   description: "A customer's rating and opinion of a product; one per customer and product.",
   implements: Node,

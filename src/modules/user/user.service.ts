@@ -56,12 +56,16 @@ export function rememberUser(
   ctx: RequestContext,
   { passwordHash: _, ...user }: UserProfile & { passwordHash?: string },
 ) {
+  ctx.cache.changed("User", [user.id]);
   ctx.loaders.user.byId.clear(user.id).prime(user.id, user);
   ctx.loaders.user.byUsername.clearAll().prime(user.username, user);
 }
 
 /** For a user row changed without the new row at hand (an account deleted): the next read goes to the database. */
 export function forgetUser(ctx: RequestContext, id: string) {
+  // A deleted account's reviews leave the lists that showed them.
+  ctx.cache.changed("User", [id]);
+  ctx.cache.changed("Review");
   ctx.loaders.user.byId.clear(id);
   ctx.loaders.user.byUsername.clearAll();
 }

@@ -1,5 +1,6 @@
-import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
+import { Directive, Field, ID, ObjectType, registerEnumType } from "type-graphql";
 import { Role, type User as UserRow } from "../../generated/prisma/client.js";
+import { cacheHint, catalogMaxAge } from "../../platform/cache/index.js";
 import { Node } from "../../platform/node.js";
 import { connectionType } from "../../platform/pagination/index.js";
 
@@ -12,6 +13,7 @@ registerEnumType(Role, {
   },
 });
 
+@Directive(cacheHint.publicFor(catalogMaxAge))
 @ObjectType({
   description:
     "An account. Profile fields are public; contact details, orders and addresses only for the account itself and admins.",
@@ -27,6 +29,7 @@ export class User implements Pick<UserRow, "id" | "username" | "name" | "email" 
   @Field(() => String, { description: "Display name." })
   name!: string;
 
+  @Directive(cacheHint.private)
   @Field(() => String, {
     nullable: true,
     description:
@@ -34,6 +37,7 @@ export class User implements Pick<UserRow, "id" | "username" | "name" | "email" 
   })
   email!: string;
 
+  @Directive(cacheHint.private)
   @Field(() => Role, {
     nullable: true,
     description:

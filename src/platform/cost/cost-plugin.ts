@@ -21,6 +21,9 @@ export type CostPluginOptions = Readonly<{
   budget: BucketSettings;
 }>;
 
+/** What an answer from the response cache costs (README, "Caching"): a tenth of the price, at least 1 point. */
+export const cachedAnswerCost = (price: number) => Math.max(1, Math.ceil(price / 10));
+
 /** What a request that fails before an operation is chosen (parse, validation, unknown hash) costs. */
 const REJECTED_REQUEST_COST = 1;
 
@@ -62,14 +65,16 @@ export function costLimitPlugin(options: CostPluginOptions): ApolloServerPlugin<
               { http: { status: 400 } },
             );
           }
-          const state = await take(limits, requested);
-          limits.cost = report(requested, state);
+          // A cached answer runs no resolver: it costs a share of the price (README, "Caching").
+          const price = limits.cachedAnswer && (await limits.cachedAnswer) ? cachedAnswerCost(requested) : requested;
+          const state = await take(limits, price);
+          limits.cost = report(price, state);
           if (!state.allowed) {
             const retryAfter = Math.max(1, Math.ceil(state.retryAfterMs / 1000));
             noteRefusal(limits, 429, retryAfter);
             throw new ClientError(
               "RATE_LIMITED",
-              `This operation costs ${requested} points and your budget has ${state.available} left ` +
+              `This operation costs ${price} points and your budget has ${state.available} left ` +
                 `(it refills at ${budget.restorePerSecond} a second). Retry after ${retryAfter} s.`,
               { retryAfter, http: { status: 429, headers: new HeaderMap([["retry-after", String(retryAfter)]]) } },
             );

@@ -1,5 +1,7 @@
-import { Field, Float, Int, ObjectType } from "type-graphql";
+import { Directive, Field, Float, Int, ObjectType } from "type-graphql";
+import { cacheHint } from "../cache/index.js";
 
+@Directive(cacheHint.private)
 @ObjectType({
   description:
     "Your query-cost budget (a token bucket per signed-in user, or per client address): every operation's cost is taken from it before the operation runs, and it refills at `restoreRate` points a second. The same numbers come in `extensions.cost` of every response.",

@@ -57,6 +57,12 @@ export async function registerGraphQLRoute<Context extends BaseContext>(
       context: () => options.context(request, reply),
     });
     for (const [name, value] of response.headers) reply.header(name, value);
+    // A GET persisted query the response cache answered carries an ETag (platform/cache): the client's
+    // copy is still current, so no body.
+    const etag = response.headers.get("etag");
+    if (request.method === "GET" && etag && (response.status ?? 200) === 200 && matches(request, etag)) {
+      return reply.code(304).send();
+    }
     reply.code(response.status ?? 200);
     if (response.body.kind === "chunked") return reply.send(Readable.from(response.body.asyncIterator));
     // Apollo answers some refusals itself, before any plugin could add the request id.
@@ -128,6 +134,14 @@ export async function registerGraphQLRoute<Context extends BaseContext>(
       },
     });
   });
+}
+
+/** If-None-Match against our (weak) ETag, with the weak comparison RFC 9110 prescribes for it. */
+function matches(request: FastifyRequest, etag: string): boolean {
+  const header = request.headers["if-none-match"];
+  if (!header) return false;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, "");
+  return header.trim() === "*" || header.split(",").some((tag) => opaque(tag) === opaque(etag));
 }
 
 /** Apollo's view of the request. The query string is read without a base host: HTTP/1.0 has none. */

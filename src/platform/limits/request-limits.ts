@@ -16,6 +16,11 @@ export type RequestLimits = {
    * answered, the response gets its status; in every case its Retry-After header.
    */
   refusal: { status: 429 | 503; retryAfterSeconds: number } | null;
+  /**
+   * Set by the response cache before the cost is taken, when it looks the operation up: resolves to
+   * true when the answer comes from the cache (which costs less). Null when it does not look.
+   */
+  cachedAnswer: Promise<boolean> | null;
 };
 
 /** All that the limits read of a request's context (the app's context carries more). */

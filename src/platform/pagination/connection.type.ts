@@ -1,5 +1,7 @@
-import { ArgsType, type ClassType, Field, Int, ObjectType } from "type-graphql";
+import { ArgsType, type ClassType, Directive, Field, Int, ObjectType } from "type-graphql";
+import { cacheHint } from "../cache/index.js";
 
+@Directive(cacheHint.inherit)
 @ObjectType({ description: "Where a page of a connection sits in the whole list (Relay cursor connections)." })
 export class PageInfo {
   @Field(() => Boolean, { description: "True when more items follow the last edge." })
@@ -45,6 +47,7 @@ export const connectionTypeNames: string[] = [];
 /** Makes the `<Name>Connection` and `<Name>Edge` object types for a node type. */
 export function connectionType<Node extends object>(node: ClassType<Node>, name: string, described: string) {
   connectionTypeNames.push(name);
+  @Directive(cacheHint.inherit)
   @ObjectType(`${name}Edge`, { description: `One ${described} in a page, with its cursor.` })
   class EdgeType {
     @Field(() => String, { description: "Opaque position of this edge; pass to `after` or `before`." })
@@ -54,6 +57,7 @@ export function connectionType<Node extends object>(node: ClassType<Node>, name:
     node!: Node;
   }
 
+  @Directive(cacheHint.inherit)
   @ObjectType(`${name}Connection`, { description: `A page of ${described} items (Relay cursor connection).` })
   class ConnectionType {
     @Field(() => [EdgeType], { description: "The items of this page, in order." })

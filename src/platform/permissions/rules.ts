@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from "graphql";
-import { rule as shieldRule } from "graphql-shield";
+import { allow, rule as shieldRule } from "graphql-shield";
 import { forbidden, unauthenticated } from "../errors/index.js";
 import { isOwnAccount, type OwnershipContext } from "./viewer.js";
 
@@ -21,6 +21,23 @@ export function rule(options: RuleOptions = {}) {
   // biome-ignore lint/suspicious/noExplicitAny: each rule narrows its own parent and args.
   return <Parent = any, Args = any>(fn: RuleFunction<Parent, Args>) =>
     shieldRule(options)((parent, args, ctx, info) => fn(parent, args, ctx as ViewerContext, info));
+}
+
+const publicRules = new WeakSet<object>();
+
+/**
+ * Marks a rule whose answer is the same for every caller but admins (it reads only the arguments, and the
+ * admin role): like `allow`, the fields it guards may be shared by the response cache, which never serves
+ * or stores admins' reads (platform/cache).
+ */
+export function publicRule<Rule extends object>(rule: Rule): Rule {
+  publicRules.add(rule);
+  return rule;
+}
+
+/** `allow`, or a rule marked with `publicRule`. */
+export function isPublicRule(rule: unknown): boolean {
+  return rule === allow || (typeof rule === "object" && rule !== null && publicRules.has(rule));
 }
 
 /** The error for a denial: anonymous callers are told to sign in, signed-in ones that they may not. */
