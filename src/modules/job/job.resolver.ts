@@ -1,10 +1,12 @@
-import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
+import { Arg, Ctx, Directive, ID, Int, Mutation, Query, Resolver } from "type-graphql";
 import type { RequestContext } from "../../context.js";
+import { cacheHint } from "../../platform/cache/index.js";
 import { failedJobs, MAX_FAILED_JOBS, retryJob } from "./job.service.js";
 import { FailedJob, RetryJobPayload } from "./job.type.js";
 
 @Resolver()
 export class JobResolver {
+  @Directive(cacheHint.private)
   @Query(() => [FailedJob], {
     description: "Background jobs whose last attempt failed, most recent first. ADMIN only.",
   })

@@ -1,6 +1,8 @@
-import { Field, ID, Int, ObjectType } from "type-graphql";
+import { Directive, Field, ID, Int, ObjectType } from "type-graphql";
+import { cacheHint } from "../../platform/cache/index.js";
 import { MutationPayload } from "../../platform/validation/index.js";
 
+@Directive(cacheHint.private)
 @ObjectType({ description: "A background job (an e-mail delivery, a clean-up) whose last attempt failed. ADMIN only." })
 export class FailedJob {
   @Field(() => ID, { description: "The job's id, with `kind` what `retryJob` takes." })
