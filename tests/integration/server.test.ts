@@ -46,6 +46,25 @@ describe("HTTP server", () => {
     expect(typeof lines[0]?.durationMs).toBe("number");
   });
 
+  it("counts the SQL statements of each request in its log line, its own only", async () => {
+    const nested = "{ products(first: 3) { edges { node { name category { name } } } } }";
+    gw.db.statements.reset();
+    await gw.graphql(nested, { headers: { "x-request-id": "sql-count-1" } });
+    const sent = gw.db.statements.count;
+    expect(sent).toBeGreaterThan(0);
+    // Requests running side by side each count what they sent.
+    await Promise.all([
+      gw.graphql(nested, { headers: { "x-request-id": "sql-count-2" } }),
+      gw.graphql("{ __typename }", { headers: { "x-request-id": "sql-count-3" } }),
+      gw.graphql("{ categories { id } }", { headers: { "x-request-id": "sql-count-4" } }),
+    ]);
+    const logged = (id: string) => gw.logs.find((line) => line.requestId === id)?.sqlStatements;
+    expect(logged("sql-count-1")).toBe(sent);
+    expect(logged("sql-count-2")).toBe(sent);
+    expect(logged("sql-count-3")).toBe(0);
+    expect(logged("sql-count-4")).toBeGreaterThan(0);
+  });
+
   it("serves GET queries when the client proves it is not a cross-site form (CSRF prevention)", async () => {
     const url = `/graphql?query=${encodeURIComponent("{ categories { slug } }")}`;
     const blocked = await inject({ method: "GET", url });

@@ -6,6 +6,7 @@ import { PrismaClient } from "../../generated/prisma/client.js";
 import { instrumentAdapterFactory, pgAdapterFactory, pgliteAdapterFactory } from "./adapters.js";
 import { cancellableStatements, type RunCancellable, uncancellable } from "./cancellation.js";
 import { applyMigrations } from "./schema-engine.js";
+import { noteStatement } from "./statement-count.js";
 
 export interface DatabaseConfig {
   /** A PostgreSQL server (`postgresql://...`). Without it the database is PGlite, in this process. */
@@ -94,7 +95,10 @@ export async function openDatabase(config: DatabaseConfig, options: DatabaseOpti
 
   const { onQuery } = options;
   const prisma = new PrismaClient({
-    adapter: onQuery ? instrumentAdapterFactory(adapterFactory, onQuery) : adapterFactory,
+    adapter: instrumentAdapterFactory(adapterFactory, (sql) => {
+      noteStatement();
+      onQuery?.(sql);
+    }),
   });
 
   return {

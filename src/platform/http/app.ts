@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
+import type { StatementCount } from "../db/statement-count.js";
 import { clientErrorHandler, frameworkErrorHandler, registerErrorResponses } from "../errors/http-responses.js";
 import type { RequestTrace } from "../errors/presentation.js";
 import type { Logger } from "../logger/index.js";
@@ -15,6 +16,8 @@ declare module "fastify" {
   interface FastifyRequest {
     /** The GraphQL side of the request, for its log line; null for other routes. */
     graphqlTrace: RequestTrace | null;
+    /** SQL statements the request sent (GraphQL requests: see graphql-route.ts). */
+    sqlStatements: StatementCount | null;
   }
 }
 
@@ -49,6 +52,7 @@ export function createHttpApp(settings: HttpAppSettings, logger: Logger): Fastif
     http: { requireHostHeader: false },
   });
   app.decorateRequest("graphqlTrace", null);
+  app.decorateRequest("sqlStatements", null);
   registerErrorResponses(app);
 
   app.addHook("onSend", async (request, reply) => {
@@ -63,6 +67,7 @@ export function createHttpApp(settings: HttpAppSettings, logger: Logger): Fastif
         statusCode: reply.statusCode,
         durationMs: Math.round(reply.elapsedTime * 10) / 10,
         ...(trace ? { operationName: trace.operationName, errorCodes: trace.errorCodes } : {}),
+        ...(request.sqlStatements ? { sqlStatements: request.sqlStatements.count } : {}),
       },
       "request completed",
     );

@@ -2,6 +2,7 @@ import { Readable } from "node:stream";
 import { type ApolloServer, type BaseContext, HeaderMap, type HTTPGraphQLRequest } from "@apollo/server";
 import type { ApolloFastifyContextFunction } from "@as-integrations/fastify";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { countStatements } from "../db/statement-count.js";
 import { replyWithFastifyError, sendGraphQLError, withRequestId } from "../errors/http-responses.js";
 import { deadlineMessage } from "./deadline.js";
 import {
@@ -106,7 +107,9 @@ export async function registerGraphQLRoute<Context extends BaseContext>(
           timer = setTimeout(resolve, options.deadlineMs, TIMED_OUT);
           timer.unref(); // never what keeps a stopping process alive
         });
-        const run = () => handle(request, reply);
+        const counter = { count: 0 };
+        request.sqlStatements = counter;
+        const run = () => countStatements(counter, () => handle(request, reply));
         const scoped = options.cancellable ? options.cancellable(run) : { result: run(), cancel: async () => 0 };
         const work = scoped.result;
         try {

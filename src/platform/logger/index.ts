@@ -1,4 +1,5 @@
-import { type Logger, type LoggerOptions, pino } from "pino";
+import { type DestinationStream, type Logger, type LoggerOptions, pino } from "pino";
+import pretty from "pino-pretty";
 
 export type { Logger };
 
@@ -34,12 +35,27 @@ export function loggerOptions(level: string): LoggerOptions {
 }
 
 /**
- * Writes to stdout asynchronously: pino's default is one blocking write(2) per line, which with one line
+ * In a terminal (stdout is a TTY: `npm start`, `npm run worker` by hand), lines are written readable, one
+ * per event, through pino-pretty; anywhere else (a file, a pipe, a log collector) as JSON.
+ *
+ * JSON goes to stdout asynchronously: pino's default is one blocking write(2) per line, which with one line
  * per request was ~5 % of the CPU of a small request. Lines written while a write is in flight go out
  * together in the next one, so under load the syscalls batch and an idle server still logs at once. pino
  * flushes what is pending when the process exits (process.exit included); only a kill -9 can lose the
  * lines of the last moment.
  */
-export function createLogger(level: string): Logger {
-  return pino(loggerOptions(level), pino.destination({ dest: 1, sync: false }));
+export function createLogger(level: string, options: { pretty?: boolean } = {}): Logger {
+  const readable = options.pretty ?? process.stdout.isTTY === true;
+  return pino(loggerOptions(level), readable ? prettyStream(1) : pino.destination({ dest: 1, sync: false }));
+}
+
+/** Human-readable lines: time, level, message, then the event's fields (`service`, pid and host left out). */
+export function prettyStream(destination: number | NodeJS.WritableStream): DestinationStream {
+  return pretty({
+    destination,
+    colorize: typeof destination === "number" && process.stdout.isTTY === true,
+    translateTime: "SYS:HH:MM:ss.l",
+    ignore: "pid,hostname,service",
+    sync: true,
+  });
 }
