@@ -1,5 +1,6 @@
 import { createPrivateKey, createPublicKey } from "node:crypto";
 import { z } from "zod";
+import type { JobQueueConfig } from "../platform/jobs/index.js";
 
 /** Deployment environment; production switches on the secure defaults. */
 const nodeEnv = z.enum(["development", "test", "production"]).default("development");
@@ -199,24 +200,7 @@ export type Config = Readonly<{
     retentionHours: number;
   }>;
   /** The job queue (platform/jobs): what a worker runs, how often a failed job is retried. */
-  jobs: Readonly<{
-    /** Run the workers in this process (`npm start`); false leaves them to `npm run worker`. */
-    worker: boolean;
-    /** Worker loops per job kind in one process, each running a claimed batch of up to 5 jobs in turn. */
-    concurrency: number;
-    /** PostgreSQL server only: the queue's own connections (PGlite shares its single one). */
-    poolSize: number;
-    pollIntervalSeconds: number;
-    /** Exponential backoff with jitter: about `retryDelaySeconds * 2^attempt`, at most `retryDelayMaxSeconds`. */
-    retryDelaySeconds: number;
-    retryDelayMaxSeconds: number;
-    /** Longest one attempt of a job may run (unless its kind says otherwise) before it is failed and retried. */
-    timeoutSeconds: number;
-    /** How often jobs that outlived their timeout (a worker that died) are failed and so retried. */
-    monitorIntervalSeconds: number;
-    /** On shutdown, running jobs get this long to finish; what is left is failed and retried later. */
-    shutdownTimeoutMs: number;
-  }>;
+  jobs: JobQueueConfig;
   /** An order's idempotency key answers retries for this long; then the same key places a new order. */
   idempotencyKeyTtlHours: number;
   /**

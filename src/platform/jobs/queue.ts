@@ -25,14 +25,21 @@ export function defineJob<Data extends object, Deps>(kind: JobKind<Data, Deps>):
 }
 
 export type JobQueueConfig = Readonly<{
+  /** Run the workers in this process (`npm start`); false leaves them to `npm run worker`. */
   worker: boolean;
+  /** Worker loops per job kind in one process, each running a claimed batch of up to 5 jobs in turn. */
   concurrency: number;
+  /** PostgreSQL server only: the queue's own connections (PGlite shares its single one). */
   poolSize: number;
   pollIntervalSeconds: number;
+  /** Exponential backoff with jitter: about `retryDelaySeconds * 2^attempt`, at most `retryDelayMaxSeconds`. */
   retryDelaySeconds: number;
   retryDelayMaxSeconds: number;
+  /** How often jobs that outlived their timeout (a worker that died) are failed and so retried. */
   monitorIntervalSeconds: number;
+  /** Longest one attempt of a job may run (unless its kind says otherwise) before it is failed and retried. */
   timeoutSeconds: number;
+  /** On shutdown, running jobs get this long to finish; what is left is failed and retried later. */
   shutdownTimeoutMs: number;
 }>;
 
