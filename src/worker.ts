@@ -10,7 +10,9 @@ import { createLogger } from "./platform/logger/index.js";
 async function main() {
   let config: Config;
   try {
-    config = loadConfig({ ...process.env, JOBS_WORKER: "true" });
+    const loaded = loadConfig();
+    // This process is the workers, whatever JOBS_WORKER says (it tells the gateway to leave them here).
+    config = { ...loaded, jobs: { ...loaded.jobs, worker: true } };
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     createLogger("info").fatal({ problems: error.problems }, error.message);

@@ -1,5 +1,6 @@
+import { createRequire } from "node:module";
 import { type DestinationStream, type Logger, type LoggerOptions, pino } from "pino";
-import pretty from "pino-pretty";
+import type pinoPretty from "pino-pretty";
 
 export type { Logger };
 
@@ -51,6 +52,8 @@ export function createLogger(level: string, options: { pretty?: boolean } = {}):
 
 /** Human-readable lines: time, level, message, then the event's fields (`service`, pid and host left out). */
 export function prettyStream(destination: number | NodeJS.WritableStream): DestinationStream {
+  // Loaded only here: a server logging JSON (every deployment) never pays for it at start-up or in memory.
+  const pretty = createRequire(import.meta.url)("pino-pretty") as typeof pinoPretty;
   return pretty({
     destination,
     colorize: typeof destination === "number" && process.stdout.isTTY === true,
