@@ -13,7 +13,7 @@ import { SEED_ACCOUNTS, SEED_PASSWORD, seedDatabase } from "../../src/seed/index
 import { createTestDatabase, postgresSkipReason, type TestDatabase } from "../helpers/database.js";
 import { deleteKeys, redisSkipReason, redisUrl, uniqueKeyPrefix } from "../helpers/redis.js";
 
-const skipReason = postgresSkipReason ?? redisSkipReason;
+const skipReason = [postgresSkipReason, redisSkipReason].filter(Boolean).join("; ") || undefined;
 const title = skipReason
   ? `response cache across gateway processes (skipped: ${skipReason})`
   : "response cache across gateway processes";
