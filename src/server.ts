@@ -71,7 +71,7 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
     logger.info({ manifests: manifests.loaded, operations: manifests.manifest.size }, "persisted operation manifests");
   }
 
-  const tracing = config.tracing.enabled ? startTracing(config.tracing, { exporter: deps.spanExporter }) : null;
+  const tracing = config.tracing.enabled ? startTracing(config.tracing, logger, { exporter: deps.spanExporter }) : null;
   if (tracing) {
     logger.info(
       {

@@ -13,6 +13,8 @@ import {
   type Context,
   context,
   createContextKey,
+  DiagLogLevel,
+  diag,
   ROOT_CONTEXT,
   type Span,
   SpanKind,
@@ -21,6 +23,7 @@ import {
   trace,
 } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
+import { setGlobalErrorHandler } from "@opentelemetry/core";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import {
@@ -32,6 +35,7 @@ import {
   TraceIdRatioBasedSampler,
   TracerProvider,
 } from "@opentelemetry/sdk-trace";
+import type { Logger } from "../logger/index.js";
 
 export type TracingSettings = Readonly<{
   serviceName: string;
@@ -56,11 +60,16 @@ let started = false;
  * InMemorySpanExporter) each span goes there as it ends instead. The provider is this server's own, never
  * the process-wide one, so servers in one process (tests) keep their spans apart.
  */
-export function startTracing(settings: TracingSettings, options: { exporter?: SpanExporter } = {}): Tracing {
-  // The one process-wide piece: the active span follows async work through AsyncLocalStorage (cheap under
-  // --experimental-async-context-frame). A second server finds it registered already, which is fine.
+export function startTracing(
+  settings: TracingSettings,
+  log: Logger,
+  options: { exporter?: SpanExporter } = {},
+): Tracing {
+  // The process-wide pieces. The active span follows async work through AsyncLocalStorage (cheap under
+  // --experimental-async-context-frame); a second server finds it registered already, which is fine.
   if (!started) context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   started = true;
+  reportProblemsTo(log);
   const spanProcessor = options.exporter
     ? new SimpleSpanProcessor({ exporter: options.exporter })
     : new BatchSpanProcessor({
@@ -77,6 +86,31 @@ export function startTracing(settings: TracingSettings, options: { exporter?: Sp
     tracer: provider.getTracer("graphql-gateway"),
     shutdown: () => provider.shutdown(),
   };
+}
+
+/**
+ * The SDK's own problems (a collector that does not answer, spans dropped from a full queue) go to the log.
+ * OpenTelemetry drops them silently by default; a collector that is down fails every batch, every few
+ * seconds, so export failures are logged once a minute at most.
+ */
+function reportProblemsTo(log: Logger): void {
+  let lastFailure = 0;
+  setGlobalErrorHandler((error) => {
+    const now = Date.now();
+    if (now - lastFailure < 60_000) return;
+    lastFailure = now;
+    log.warn({ err: error }, "tracing: could not export spans (further failures within a minute are not logged)");
+  });
+  diag.setLogger(
+    {
+      error: (message, ...args) => log.warn({ args }, `tracing: ${message}`),
+      warn: (message, ...args) => log.warn({ args }, `tracing: ${message}`),
+      info: () => {},
+      debug: () => {},
+      verbose: () => {},
+    },
+    { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true },
+  );
 }
 
 const REQUEST_SPANS = createContextKey("graphql-gateway request spans");
