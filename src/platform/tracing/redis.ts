@@ -7,9 +7,9 @@ type Command = Parameters<SendCommand>[0];
 /**
  * A CLIENT span for each command this client sends within a traced request (pipelines and MULTI too: ioredis
  * sends their commands one by one through `sendCommand`). Our own wrapper rather than
- * @opentelemetry/instrumentation-ioredis: that one patches the module through a require hook, which does not
- * see an ESM import, and is not declared for ioredis 6. Only the command's name is recorded: arguments carry
- * keys and values (tokens among them).
+ * @opentelemetry/instrumentation-ioredis: that one patches ioredis as it loads, which under ESM needs an
+ * import-in-the-middle loader registered before anything imports it, and reports to the process-wide
+ * tracer. Only the command's name is recorded: arguments carry keys and values (tokens among them).
  */
 export function traceRedisCommands(client: Redis): void {
   const send = client.sendCommand.bind(client) as (command: Command, ...rest: unknown[]) => Promise<unknown>;

@@ -6,7 +6,7 @@
 // Redis client's sendCommand (redis.ts).
 //
 // Off (TRACING unset) nothing here runs per request: no hook is registered, no plugin is added, and a
-// statement costs one boolean test (`traceStatement`).
+// statement costs a call and one boolean test (`traceStatement`: ~30 ns, against a statement's ~1 ms).
 
 import {
   type Attributes,
