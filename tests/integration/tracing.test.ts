@@ -31,24 +31,28 @@ for (const backend of backends) {
       if (redisUrl) await deleteKeys(redisUrl, keyPrefix);
     });
 
-    /** The finished spans of one request, found by its request id once its HTTP span has ended. */
+    /**
+     * The finished spans and the log line of one request, found by its request id once both its HTTP span
+     * and its log line are written (both in onResponse, which may run after the response has arrived).
+     */
     async function spansOf(requestId: string) {
-      const http = await vi.waitFor(() => {
+      const { http, line } = await vi.waitFor(() => {
         const found = exporter
           .getFinishedSpans()
           .find((span) => span.kind === SpanKind.SERVER && span.attributes["gateway.request_id"] === requestId);
-        if (!found) throw new Error(`no HTTP span for ${requestId} yet`);
-        return found;
+        const logged = gw.logs.find((entry) => entry.requestId === requestId && entry.msg === "request completed");
+        if (!found || !logged) throw new Error(`request ${requestId} not finished yet`);
+        return { http: found, line: logged };
       });
       const traceId = http.spanContext().traceId;
       const trace = exporter.getFinishedSpans().filter((span) => span.spanContext().traceId === traceId);
-      return { http, traceId, trace };
+      return { http, traceId, trace, line };
     }
 
     it("makes the span tree HTTP -> parse, validate, execute -> SQL statements, in one trace", async () => {
       const response = await gw.graphql(productsQuery("TracedProducts"), { headers: { "x-request-id": "trace-1" } });
       expect(response.errors).toBeUndefined();
-      const { http, trace } = await spansOf("trace-1");
+      const { http, trace, line } = await spansOf("trace-1");
 
       expect(http.name).toBe("POST /graphql");
       expect(http.parentSpanContext).toBeUndefined();
@@ -73,7 +77,8 @@ for (const backend of backends) {
         expect(span.attributes["db.query.text"]).toMatch(/^\s*SELECT\b[\s\S]*\bFROM products\b/);
       }
       // Every statement the request sent is a span; no span is left outside the trace.
-      expect(sql).toHaveLength(gw.logs.find((line) => line.requestId === "trace-1")?.sqlStatements as number);
+      expect(line.sqlStatements).toBeGreaterThan(0);
+      expect(sql).toHaveLength(line.sqlStatements as number);
       for (const span of trace) expect(span.ended).toBe(true);
     });
 
@@ -134,15 +139,14 @@ for (const backend of backends) {
 
     it("puts the trace id in the request's log line and next to the request id in errors", async () => {
       const response = await gw.graphql('{ product(id: "42") { name } }', { headers: { "x-request-id": "trace-err" } });
-      const { traceId } = await spansOf("trace-err");
+      const { traceId, line } = await spansOf("trace-err");
       expect(response.errors?.[0]?.extensions).toEqual({
         code: "BAD_USER_INPUT",
         field: "id",
         requestId: "trace-err",
         traceId,
       });
-      const line = gw.logs.find((entry) => entry.requestId === "trace-err" && entry.msg === "request completed");
-      expect(line?.traceId).toBe(traceId);
+      expect(line.traceId).toBe(traceId);
       expect(response.headers["x-request-id"]).toBe("trace-err");
     });
 
@@ -174,8 +178,12 @@ describe("tracing on, sampling none of its own traces (TRACING_SAMPLE_RATIO=0)",
     const response = await gw.graphql('{ product(id: "42") { name } }', { headers: { "x-request-id": "unsampled" } });
     const traceId = response.errors?.[0]?.extensions.traceId;
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
-    const line = gw.logs.find((entry) => entry.requestId === "unsampled" && entry.msg === "request completed");
-    expect(line?.traceId).toBe(traceId);
+    const line = await vi.waitFor(() => {
+      const found = gw.logs.find((entry) => entry.requestId === "unsampled" && entry.msg === "request completed");
+      if (!found) throw new Error("not logged yet");
+      return found;
+    });
+    expect(line.traceId).toBe(traceId);
     expect(exporter.getFinishedSpans()).toEqual([]);
   });
 
@@ -209,8 +217,11 @@ describe("tracing off (the default)", () => {
     });
     const response = await gw.graphql('{ product(id: "42") { name } }', { headers: { "x-request-id": "untraced" } });
     expect(response.errors?.[0]?.extensions).toEqual({ code: "BAD_USER_INPUT", field: "id", requestId: "untraced" });
-    const line = gw.logs.find((entry) => entry.requestId === "untraced" && entry.msg === "request completed");
-    expect(line).toBeDefined();
+    const line = await vi.waitFor(() => {
+      const found = gw.logs.find((entry) => entry.requestId === "untraced" && entry.msg === "request completed");
+      if (!found) throw new Error("not logged yet");
+      return found;
+    });
     expect(line).not.toHaveProperty("traceId");
     expect(exporter.getFinishedSpans()).toEqual([]);
   });
