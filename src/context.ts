@@ -34,6 +34,8 @@ export type HttpExchange = {
 /** What resolvers see. Built once per GraphQL request by the server. */
 export type RequestContext = {
   requestId: string;
+  /** The request's OpenTelemetry trace id, for error extensions; null when tracing is off (platform/tracing). */
+  traceId: string | null;
   viewer: Viewer | null;
   /**
    * Accounts a sign-in mutation of this request authenticated: their own fields are readable in the

@@ -1,6 +1,8 @@
 // Every stage a GraphQL request passes, in the order it meets them. A new stage is one entry here, in its
 // place; the stages themselves live in src/platform and know nothing of the app.
 //
+//   0. Tracing          a span per request, parse/validate/execute spans     platform/tracing (when on;
+//                        (SQL and Redis spans hang under them)              http span: platform/http)
 //   1. HTTP hardening    security headers, CORS allow-list                  platform/limits/http-hardening
 //   2. The route         body limit, trusted documents, execution deadline  platform/limits/graphql-route
 //   3. Authentication    bearer token (not revoked) -> viewer -> context    platform/auth/authenticate
@@ -59,6 +61,7 @@ import {
   type Limiter,
 } from "./platform/rate-limit/index.js";
 import { MemoryKeyValueCache, type RedisConnection, RedisKeyValueCache } from "./platform/redis/index.js";
+import { type Tracing, tracingPlugin } from "./platform/tracing/index.js";
 import { buildTypeSchema, hasPublicRule, withPermissions } from "./schema.js";
 
 /** What the pipeline's stages use, made once per server by buildServer. */
@@ -73,6 +76,8 @@ export type PipelineServices = Readonly<{
   manifest: OperationManifest;
   /** The response cache's store; null when RESPONSE_CACHE is off. */
   cache: TaggedCache | null;
+  /** Spans (platform/tracing); null when tracing is off. */
+  tracing: Tracing | null;
 }>;
 
 export type PipelineOptions = Readonly<{
@@ -153,6 +158,8 @@ export async function registerRequestPipeline(
     // 8. Errors
     formatError: formatError(config.isProduction),
     plugins: [
+      // 0. First, so its spans enclose what the other plugins do in each phase.
+      ...(services.tracing ? [tracingPlugin()] : []),
       ...cachePlugins,
       config.isProduction
         ? ApolloServerPluginLandingPageDisabled()
@@ -182,6 +189,7 @@ export async function registerRequestPipeline(
       const changes = new ChangeNotices();
       return {
         requestId: request.id,
+        traceId: request.traceSpans?.traceId ?? null,
         viewer,
         signedInAccounts: new Set<string>(),
         prisma,

@@ -1,3 +1,4 @@
+import type { SpanExporter } from "@opentelemetry/sdk-trace";
 import type { FastifyInstance } from "fastify";
 import type { Config } from "./config/index.js";
 import { defaultMailTransport, startJobs } from "./jobs.js";
@@ -14,6 +15,7 @@ import { createLogger, type Logger } from "./platform/logger/index.js";
 import type { MailTransport, Outbox } from "./platform/mail/index.js";
 import { type AppliedFieldLimits, type FieldLimitTable, fieldLimits, Limiter } from "./platform/rate-limit/index.js";
 import { connectRedis, type RedisConnection } from "./platform/redis/index.js";
+import { startTracing, traceRedisCommands } from "./platform/tracing/index.js";
 
 export type ServerDeps = {
   db: Database;
@@ -30,6 +32,11 @@ export type ServerDeps = {
    * limits, deadline, security headers, CORS) to measure what they cost. Never set by configuration.
    */
   withoutProtection?: boolean;
+  /**
+   * With tracing on (TRACING), where spans go: defaults to OTLP (OTEL_EXPORTER_OTLP_ENDPOINT), in batches.
+   * Tests pass an InMemorySpanExporter, which then gets each span as it ends.
+   */
+  spanExporter?: SpanExporter;
 };
 
 export type Gateway = {
@@ -64,9 +71,20 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
     logger.info({ manifests: manifests.loaded, operations: manifests.manifest.size }, "persisted operation manifests");
   }
 
+  const tracing = config.tracing.enabled ? startTracing(config.tracing, logger, { exporter: deps.spanExporter }) : null;
+  if (tracing) {
+    logger.info(
+      {
+        traces: deps.spanExporter ? "in process" : config.tracing.otlpTracesUrl,
+        sampleRatio: config.tracing.sampleRatio,
+      },
+      "tracing on",
+    );
+  }
   const tokens = await createAccessTokens(config.auth, logger);
   const jobs = await startJobs(db, config, deps.mailTransport ?? defaultMailTransport(config, logger), logger);
   const redis = config.redis.url ? connectRedis({ ...config.redis, url: config.redis.url }, logger) : null;
+  if (redis && tracing) traceRedisCommands(redis.client);
   const limiter = new Limiter(redis, logger);
   // Start with Redis if it answers within the connect timeout; otherwise start anyway (limits fall back
   // or fail closed) and let the connection catch up.
@@ -81,7 +99,10 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
     logger.warn("starting before the revoked-session set was loaded from redis; it loads in the background");
   }
 
-  const app = createHttpApp({ trustProxy: config.http.trustProxy, bodyLimitBytes: config.http.bodyLimitBytes }, logger);
+  const app = createHttpApp(
+    { trustProxy: config.http.trustProxy, bodyLimitBytes: config.http.bodyLimitBytes, tracing },
+    logger,
+  );
   const drain = registerDrain(app);
   registerHealthRoutes(
     app,
@@ -97,6 +118,7 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
       limiter,
       manifest: manifests.manifest,
       cache,
+      tracing,
       auth: { tokens, revocations, passwordResetUrl: config.mail.passwordResetUrl },
       mail: deps.mailOutbox ?? jobs.outbox,
       jobs: jobs.queue,
@@ -127,6 +149,8 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
         await cache?.close();
         await redis?.close();
         await db.close();
+        // Last: the spans of everything above are exported before the process goes.
+        await tracing?.shutdown();
       }
     },
   };

@@ -111,6 +111,19 @@ const envSchema = z.object({
     .max(24 * 3600)
     .default(30),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  TRACING: booleanString.optional(),
+  TRACING_SAMPLE_RATIO: z.coerce.number().min(0).max(1).default(1),
+  // The standard OpenTelemetry names, so a collector's usual setup applies unchanged.
+  OTEL_EXPORTER_OTLP_ENDPOINT: z
+    .string()
+    .regex(/^https?:\/\//, "must be an http:// or https:// URL (OTLP over HTTP, e.g. http://collector:4318)")
+    .optional(),
+  OTEL_EXPORTER_OTLP_HEADERS: z
+    .string()
+    .transform(parseOtlpHeaders)
+    .refine((headers) => headers !== null, { message: "must be key=value pairs, comma-separated" })
+    .optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).max(256).default("graphql-gateway"),
 });
 
 /** Names of every variable read; `.env.example` must document exactly these (a contract test checks). */
@@ -220,6 +233,17 @@ export type Config = Readonly<{
      * invalidation, so this bounds how stale their copies can be.
      */
     httpMaxAgeSeconds: number;
+  }>;
+  /** OpenTelemetry spans (platform/tracing); off by default. */
+  tracing: Readonly<{
+    enabled: boolean;
+    serviceName: string;
+    /** Share of traces started here that are recorded (0..1); a caller's sampled `traceparent` decides for its own. */
+    sampleRatio: number;
+    /** Where spans go: OTLP over HTTP (protobuf), `<OTEL_EXPORTER_OTLP_ENDPOINT>/v1/traces`. */
+    otlpTracesUrl: string;
+    /** Sent with every export (a vendor's API key). */
+    otlpHeaders: Readonly<Record<string, string>>;
   }>;
 }>;
 
@@ -352,7 +376,33 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       localEntries: e.RESPONSE_CACHE_LOCAL_ENTRIES,
       httpMaxAgeSeconds: e.RESPONSE_CACHE_HTTP_MAX_AGE_SECONDS,
     },
+    tracing: {
+      // Naming a collector is enough to turn it on; TRACING=false keeps it off all the same.
+      enabled: e.TRACING ?? e.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined,
+      serviceName: e.OTEL_SERVICE_NAME,
+      sampleRatio: e.TRACING_SAMPLE_RATIO,
+      // The OTLP convention: the general endpoint gets the signal's path appended.
+      otlpTracesUrl: `${(e.OTEL_EXPORTER_OTLP_ENDPOINT ?? "http://localhost:4318").replace(/\/+$/, "")}/v1/traces`,
+      otlpHeaders: e.OTEL_EXPORTER_OTLP_HEADERS ?? {},
+    },
   });
+}
+
+/** OTEL_EXPORTER_OTLP_HEADERS: `key=value,key2=value2`, values URL-encoded (the OpenTelemetry format); null if malformed. */
+function parseOtlpHeaders(text: string): Record<string, string> | null {
+  const headers: Record<string, string> = {};
+  for (const pair of text.split(",")) {
+    if (pair.trim() === "") continue;
+    const at = pair.indexOf("=");
+    const name = pair.slice(0, at).trim();
+    if (at <= 0 || !/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) return null;
+    try {
+      headers[name] = decodeURIComponent(pair.slice(at + 1).trim());
+    } catch {
+      return null;
+    }
+  }
+  return headers;
 }
 
 function splitPems(text: string): string[] {

@@ -121,4 +121,40 @@ describe("loadConfig", () => {
       failure({ JWT_VERIFICATION_KEYS: "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----" }).problems[0],
     ).toMatch(/^JWT_VERIFICATION_KEYS: must be Ed25519 public keys/);
   });
+
+  it("leaves tracing off unless asked; naming a collector turns it on", () => {
+    expect(loadConfig({}).tracing).toEqual({
+      enabled: false,
+      serviceName: "graphql-gateway",
+      sampleRatio: 1,
+      otlpTracesUrl: "http://localhost:4318/v1/traces",
+      otlpHeaders: {},
+    });
+    expect(loadConfig({ TRACING: "true" }).tracing.enabled).toBe(true);
+    const collector = loadConfig({
+      OTEL_EXPORTER_OTLP_ENDPOINT: "https://otel.example.com:4318/",
+      OTEL_EXPORTER_OTLP_HEADERS: "api-key=s%3Dcret, x-team=shop",
+      TRACING_SAMPLE_RATIO: "0.25",
+    }).tracing;
+    expect(collector).toMatchObject({
+      enabled: true,
+      sampleRatio: 0.25,
+      otlpTracesUrl: "https://otel.example.com:4318/v1/traces",
+      otlpHeaders: { "api-key": "s=cret", "x-team": "shop" },
+    });
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://c:4318", TRACING: "false" }).tracing.enabled).toBe(false);
+  });
+
+  it("names bad tracing settings", () => {
+    const error = failure({
+      OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4317",
+      OTEL_EXPORTER_OTLP_HEADERS: "no-equals-sign",
+      TRACING_SAMPLE_RATIO: "2",
+    });
+    expect(error.problems.map((problem) => problem.split(":")[0]).sort()).toEqual([
+      "OTEL_EXPORTER_OTLP_ENDPOINT",
+      "OTEL_EXPORTER_OTLP_HEADERS",
+      "TRACING_SAMPLE_RATIO",
+    ]);
+  });
 });

@@ -12,6 +12,7 @@ import {
 } from "@prisma/driver-adapter-utils";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
+import { traceStatement } from "../tracing/index.js";
 
 /**
  * Runs a migration script as one simple-protocol query, which PostgreSQL runs as one implicit transaction:
@@ -205,11 +206,11 @@ function instrumentQueryable<T extends SqlQueryable>(queryable: T, onQuery: (sql
   const executeRaw = queryable.executeRaw.bind(queryable);
   queryable.queryRaw = (query) => {
     onQuery(query.sql);
-    return queryRaw(query);
+    return traceStatement(query.sql, () => queryRaw(query));
   };
   queryable.executeRaw = (query) => {
     onQuery(query.sql);
-    return executeRaw(query);
+    return traceStatement(query.sql, () => executeRaw(query));
   };
   return queryable;
 }
@@ -218,7 +219,9 @@ function instrumentQueryable<T extends SqlQueryable>(queryable: T, onQuery: (sql
  * Reports every statement Prisma sends through the adapter, inside transactions too. Transaction
  * boundaries are reported as "BEGIN" / "COMMIT" / "ROLLBACK" whichever way the adapter sends them
  * (adapter-pg sends BEGIN itself and COMMIT through Prisma; PGlite sends both itself), so both backends
- * count the same statements for the same work.
+ * count the same statements for the same work. Within a traced request each statement is also a span
+ * (platform/tracing): Prisma's own instrumentation would add its client-side phases around every query and
+ * hook the process-wide tracer, where this is one span per statement on the server's own tracer.
  */
 export function instrumentAdapterFactory(
   factory: SqlMigrationAwareDriverAdapterFactory,
@@ -227,7 +230,7 @@ export function instrumentAdapterFactory(
   const instrument = (adapter: SqlDriverAdapter): SqlDriverAdapter => {
     const startTransaction = adapter.startTransaction.bind(adapter);
     adapter.startTransaction = async (isolationLevel) => {
-      const tx: Transaction = await startTransaction(isolationLevel);
+      const tx: Transaction = await traceStatement("BEGIN", () => startTransaction(isolationLevel));
       onQuery("BEGIN");
       if (isolationLevel) onQuery(`SET TRANSACTION ISOLATION LEVEL ${isolationLevel}`);
       if (!tx.options.usePhantomQuery) return instrumentQueryable(tx, onQuery);
@@ -236,11 +239,11 @@ export function instrumentAdapterFactory(
       const rollback = tx.rollback.bind(tx);
       tx.commit = () => {
         onQuery("COMMIT");
-        return commit();
+        return traceStatement("COMMIT", commit);
       };
       tx.rollback = () => {
         onQuery("ROLLBACK");
-        return rollback();
+        return traceStatement("ROLLBACK", rollback);
       };
       return instrumentQueryable(tx, onQuery);
     };

@@ -10,9 +10,20 @@ export const unavailableRetryAfterSeconds = 5;
 
 export type ErrorBodyExtras = Readonly<{ retryAfter?: number; field?: string }>;
 
-/** The one error body every HTTP-level refusal uses: the same shape as a GraphQL error response. */
-export function graphqlErrorBody(code: ErrorCode, message: string, requestId: string, extras: ErrorBodyExtras = {}) {
-  return JSON.stringify({ errors: [{ message, extensions: { code, ...extras, requestId } }] });
+/**
+ * The one error body every HTTP-level refusal uses: the same shape as a GraphQL error response. The trace
+ * id (when tracing is on) goes next to the request id.
+ */
+export function graphqlErrorBody(
+  code: ErrorCode,
+  message: string,
+  requestId: string,
+  extras: ErrorBodyExtras = {},
+  traceId?: string,
+) {
+  return JSON.stringify({
+    errors: [{ message, extensions: { code, ...extras, requestId, ...(traceId ? { traceId } : {}) } }],
+  });
 }
 
 /**
@@ -29,7 +40,7 @@ export function sendGraphQLError(
 ) {
   reply.code(status).type("application/json; charset=utf-8").header("x-request-id", request.id);
   if (extras.retryAfter !== undefined) reply.header("retry-after", String(extras.retryAfter));
-  return reply.send(graphqlErrorBody(code, message, request.id, extras));
+  return reply.send(graphqlErrorBody(code, message, request.id, extras, request.traceSpans?.traceId));
 }
 
 /**
@@ -146,12 +157,16 @@ export function registerErrorResponses(app: FastifyInstance) {
   });
 }
 
-/** Adds the request id to each error of an error body Apollo wrote; anything else is left as it is. */
-export function withRequestId(body: string, requestId: string): string {
+/**
+ * Adds the request id (and the trace id, when tracing is on) to each error of an error body Apollo wrote;
+ * anything else is left as it is.
+ */
+export function withRequestId(body: string, requestId: string, traceId?: string): string {
   try {
     const parsed = JSON.parse(body) as { errors?: { extensions?: Record<string, unknown> }[] };
     if (!Array.isArray(parsed.errors)) return body;
-    for (const error of parsed.errors) error.extensions = { ...error.extensions, requestId };
+    const ids = traceId ? { requestId, traceId } : { requestId };
+    for (const error of parsed.errors) error.extensions = { ...error.extensions, ...ids };
     return JSON.stringify(parsed);
   } catch {
     return body;

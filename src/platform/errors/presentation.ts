@@ -68,14 +68,22 @@ function rootCause(error: unknown): unknown {
   return current;
 }
 
-type TracedContext = { requestId: string; log: FastifyBaseLogger; trace: RequestTrace; limits: RequestLimits };
+type TracedContext = {
+  requestId: string;
+  /** The OpenTelemetry trace id; null when tracing is off. */
+  traceId: string | null;
+  log: FastifyBaseLogger;
+  trace: RequestTrace;
+  limits: RequestLimits;
+};
 
 /** What the one log line per request reports about the GraphQL side. */
 export type RequestTrace = { operationName: string | null; errorCodes: string[] };
 
 /**
- * Logs every unexpected error in full (stack, cause) under the request id, and puts that id in the
- * `extensions` of every error the client receives, so a report can be matched to the log. A database
+ * Logs every unexpected error in full (stack, cause) under the request id, and puts that id (and the trace
+ * id, when tracing is on) in the `extensions` of every error the client receives, so a report can be
+ * matched to the log and the trace. A database
  * outage is logged once per request, as a warning, and answered like a refusal: Retry-After, and 503
  * when nothing else was answered.
  */
@@ -111,9 +119,11 @@ export function errorReportingPlugin<Context extends TracedContext>(): ApolloSer
           if (response.body.kind !== "single") return;
           applyRefusal(contextValue.limits, response.http, response.body.singleResult);
           if (!response.body.singleResult.errors) return;
+          const { requestId, traceId } = contextValue;
+          const ids = traceId ? { requestId, traceId } : { requestId };
           response.body.singleResult.errors = response.body.singleResult.errors.map((error) => ({
             ...error,
-            extensions: { ...error.extensions, requestId: contextValue.requestId },
+            extensions: { ...error.extensions, ...ids },
           }));
         },
       };

@@ -5,11 +5,14 @@ import { clientErrorHandler, frameworkErrorHandler, registerErrorResponses } fro
 import type { RequestTrace } from "../errors/presentation.js";
 import type { Logger } from "../logger/index.js";
 import type { RedisHealth } from "../redis/index.js";
+import { registerHttpTracing, type Tracing } from "../tracing/index.js";
 
 export type HttpAppSettings = Readonly<{
   /** Addresses whose X-Forwarded-For is believed; anyone else could forge it to dodge limits. */
   trustProxy: readonly string[];
   bodyLimitBytes: number;
+  /** A span per request, its trace id in the request's log lines (platform/tracing); null: tracing off. */
+  tracing?: Tracing | null;
 }>;
 
 declare module "fastify" {
@@ -53,6 +56,9 @@ export function createHttpApp(settings: HttpAppSettings, logger: Logger): Fastif
   });
   app.decorateRequest("graphqlTrace", null);
   app.decorateRequest("sqlStatements", null);
+  app.decorateRequest("traceSpans", null);
+  // First: every later hook, and the request's log lines, see the span and its trace id.
+  if (settings.tracing) registerHttpTracing(app, settings.tracing);
   registerErrorResponses(app);
 
   app.addHook("onSend", async (request, reply) => {

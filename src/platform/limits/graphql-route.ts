@@ -68,7 +68,7 @@ export async function registerGraphQLRoute<Context extends BaseContext>(
     if (response.body.kind === "chunked") return reply.send(Readable.from(response.body.asyncIterator));
     // Apollo answers some refusals itself, before any plugin could add the request id.
     return response.status !== undefined && response.status >= 400
-      ? withRequestId(response.body.string, request.id)
+      ? withRequestId(response.body.string, request.id, request.traceSpans?.traceId)
       : response.body.string;
   };
 
