@@ -42,6 +42,8 @@ function connect(url: string, token?: string): Connection {
     retryAttempts: 0,
     lazy: false,
     connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+    // The tests read close codes from `closed`; without this the client also reports them on stderr.
+    onNonLazyError: () => {},
     on: {
       closed: (event) => {
         const { code, reason } = event as { code: number; reason: string };
@@ -342,8 +344,13 @@ describe.skipIf(crossProcessSkip)(
     });
 
     it("delivers an event caused on one instance to a subscriber of the other", async () => {
-      const [product] = await gw.db.prisma.product.findMany({ where: { status: "ACTIVE", deletedAt: null }, take: 1 });
-      if (!product) throw new Error("no product");
+      const [seeded] = await gw.db.prisma.product.findMany({ where: { status: "ACTIVE", deletedAt: null }, take: 1 });
+      if (!seeded) throw new Error("no product");
+      // Changed now, so that its change lies inside the resumption window.
+      const product = await gw.db.prisma.product.update({
+        where: { id: seeded.id },
+        data: { stock: { increment: 1 } },
+      });
       const watcher = connect(`${other.url.replace(/^http/, "ws")}/graphql`);
       // Resuming from just before the product's last change: its replay (event 1) shows the subscription
       // listens, on the other process, before the write below.
