@@ -11,6 +11,7 @@ import type { ChangeNotices } from "./platform/loaders/index.js";
 import type { Logger } from "./platform/logger/index.js";
 import type { MailDelivery, Outbox } from "./platform/mail/index.js";
 import type { QueryPlanner } from "./platform/planner/index.js";
+import type { Events } from "./platform/realtime/index.js";
 
 /**
  * Every module's per-request loaders, by module name. Each module adds its own entry from its
@@ -62,6 +63,8 @@ export type RequestContext = {
   mail: Outbox;
   /** The job queue, for admins' view of failed jobs. */
   jobs: JobQueue;
+  /** Real-time events: services publish after their transaction committed; subscriptions listen. */
+  events: Events;
   /** Filled in during execution for the request's log line. */
   trace: RequestTrace;
   /** Cost, budget, refusals and deadline of this request (platform/cost, platform/rate-limit). */

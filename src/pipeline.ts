@@ -15,6 +15,9 @@
 //   8. Errors            masking, codes, request id on every error          platform/errors
 //   9. Invalidation      what the request wrote is dropped from the cache   platform/cache
 //                        on every instance before its response leaves
+//
+// Subscriptions (GET upgraded to WebSocket on the same path) meet 3 (the token in connection_init), 5 and
+// the cost of 6 when they start, and 7 and 8 for every event                 platform/realtime
 import { ApolloServer } from "@apollo/server";
 import {
   ApolloServerPluginCacheControlDisabled,
@@ -37,9 +40,9 @@ import {
   sharedFields,
   type TaggedCache,
 } from "./platform/cache/index.js";
-import { costLimitPlugin } from "./platform/cost/index.js";
+import { admitOperation, type CostPluginOptions, costLimitPlugin } from "./platform/cost/index.js";
 import type { Database } from "./platform/db/database.js";
-import { errorReportingPlugin, formatError, type RequestTrace } from "./platform/errors/presentation.js";
+import { errorReportingPlugin, formatError, presentErrors } from "./platform/errors/presentation.js";
 import {
   deadlineGuard,
   type OperationManifest,
@@ -52,6 +55,7 @@ import {
   textInputGuardPlugin,
 } from "./platform/limits/index.js";
 import { ChangeNotices } from "./platform/loaders/index.js";
+import type { Logger } from "./platform/logger/index.js";
 import { answerPlannedRelations } from "./platform/planner/index.js";
 import {
   type AppliedFieldLimits,
@@ -60,6 +64,12 @@ import {
   identifyCaller,
   type Limiter,
 } from "./platform/rate-limit/index.js";
+import {
+  type EventBus,
+  type Events,
+  registerSubscriptionServer,
+  type SubscriptionServer,
+} from "./platform/realtime/index.js";
 import { MemoryKeyValueCache, type RedisConnection, RedisKeyValueCache } from "./platform/redis/index.js";
 import { type Tracing, tracingPlugin } from "./platform/tracing/index.js";
 import { buildTypeSchema, hasPublicRule, withPermissions } from "./schema.js";
@@ -78,6 +88,9 @@ export type PipelineServices = Readonly<{
   cache: TaggedCache | null;
   /** Spans (platform/tracing); null when tracing is off. */
   tracing: Tracing | null;
+  /** Real-time events (Redis pub/sub when configured). */
+  events: EventBus;
+  log: Logger;
 }>;
 
 export type PipelineOptions = Readonly<{
@@ -96,7 +109,12 @@ export async function registerRequestPipeline(
   config: Config,
   services: PipelineServices,
   options: PipelineOptions,
-): Promise<{ fieldLimits: AppliedFieldLimits; stop: () => Promise<void> }> {
+): Promise<{
+  fieldLimits: AppliedFieldLimits;
+  /** The WebSocket side; null when SUBSCRIPTIONS is off. */
+  subscriptions: SubscriptionServer | null;
+  stop: () => Promise<void>;
+}> {
   const protection = options.protection ? protectionStages(config, services, options.fieldLimits) : null;
   const persisted = config.graphql.persistedOperations;
 
@@ -173,58 +191,110 @@ export async function registerRequestPipeline(
   });
   await apollo.start();
 
+  const events: Events = { ...bindEvents(services.events), resume: config.subscriptions.resume };
+  const deadlineMs = protection ? config.http.requestTimeoutMs : 2_147_483_647;
+  /** A request's context; `http` and the deadline differ between HTTP requests and subscription events. */
+  const createContext = (
+    base: Pick<RequestContext, "requestId" | "traceId" | "viewer" | "log" | "http">,
+    deadline: number,
+  ): RequestContext => {
+    const { prisma } = services.db;
+    const changes = new ChangeNotices();
+    return {
+      ...base,
+      signedInAccounts: new Set<string>(),
+      prisma,
+      planner: config.queryPlanner ? queryPlanner : null,
+      trace: { operationName: null, errorCodes: [] },
+      loaders: createModuleLoaders({ prisma, viewer: base.viewer, changes }),
+      changes,
+      cache: new RequestCache(cacheStore),
+      auth: services.auth,
+      mail: services.mail,
+      jobs: services.jobs,
+      events,
+      limits: {
+        caller: identifyCaller(base.viewer, base.http.ip),
+        deadline,
+        cost: null,
+        refusal: null,
+        cachedAnswer: null,
+      },
+    };
+  };
+
+  // 3 and 5-8 for subscriptions, on the GraphQL path's GET (upgraded to WebSocket).
+  const subscriptions = config.subscriptions.enabled
+    ? await registerSubscriptionServer<RequestContext>(app, {
+        schema,
+        limits: config.subscriptions.limits,
+        verifyToken: (token) => services.auth.tokens.verify(token),
+        isRevoked: (sessionId) => services.auth.revocations.isRevoked(sessionId),
+        documentLimits: protection ? protection.document : null,
+        admit: async (context, document, operation, variables) =>
+          protection ? protection.admitSubscription(context.limits, schema, document, operation, variables) : null,
+        createContext: (connection, requestId) =>
+          createContext(
+            {
+              requestId,
+              // Subscription events are not traced (yet): they belong to no HTTP request's trace.
+              traceId: null,
+              viewer: connection.viewer,
+              log: connection.log as RequestContext["log"],
+              http: {
+                ip: connection.ip,
+                userAgent: connection.userAgent,
+                // Cookies ride on HTTP only: nothing over WebSocket signs in or out.
+                getCookie: () => undefined,
+                setCookie: () => {},
+                clearCookie: () => {},
+              },
+            },
+            Date.now() + deadlineMs,
+          ),
+        presentErrors: (errors, requestId, log) => presentErrors(errors, requestId, log, config.isProduction),
+        log: services.log,
+      })
+    : null;
+
   // 2. The route, and 3. authentication as the context is built
   await registerGraphQLRoute(app, apollo, {
     bodyLimitBytes: config.http.bodyLimitBytes,
-    deadlineMs: protection ? config.http.requestTimeoutMs : 2_147_483_647,
+    deadlineMs,
     trustedOperations: persisted.mode === "trusted" ? services.manifest : null,
     persistedQueries: persisted.mode !== "off",
     // Past the deadline, the request's statements still running in PostgreSQL are cancelled.
     cancellable: protection ? services.db.cancellable : undefined,
+    ...(subscriptions ? { wsHandler: subscriptions.handler } : {}),
     context: async (request, reply): Promise<RequestContext> => {
       const viewer = await authenticate(request, services.auth.tokens, services.auth.revocations);
-      const trace: RequestTrace = { operationName: null, errorCodes: [] };
-      request.graphqlTrace = trace;
-      const { prisma } = services.db;
-      const changes = new ChangeNotices();
-      return {
-        requestId: request.id,
-        traceId: request.traceSpans?.traceId ?? null,
-        viewer,
-        signedInAccounts: new Set<string>(),
-        prisma,
-        planner: config.queryPlanner ? queryPlanner : null,
-        log: request.log,
-        trace,
-        loaders: createModuleLoaders({ prisma, viewer, changes }),
-        changes,
-        cache: new RequestCache(cacheStore),
-        auth: services.auth,
-        mail: services.mail,
-        jobs: services.jobs,
-        http: {
-          ip: request.ip,
-          userAgent: request.headers["user-agent"] ?? null,
-          getCookie: (name) => request.cookies[cookieName(name)],
-          setCookie: (name, value, expires) => {
-            reply.setCookie(cookieName(name), value, { ...cookieOptions, expires });
-          },
-          clearCookie: (name) => {
-            reply.clearCookie(cookieName(name), cookieOptions);
+      const context = createContext(
+        {
+          requestId: request.id,
+          traceId: request.traceSpans?.traceId ?? null,
+          viewer,
+          log: request.log,
+          http: {
+            ip: request.ip,
+            userAgent: request.headers["user-agent"] ?? null,
+            getCookie: (name) => request.cookies[cookieName(name)],
+            setCookie: (name, value, expires) => {
+              reply.setCookie(cookieName(name), value, { ...cookieOptions, expires });
+            },
+            clearCookie: (name) => {
+              reply.clearCookie(cookieName(name), cookieOptions);
+            },
           },
         },
-        limits: {
-          caller: identifyCaller(viewer, request.ip),
-          deadline: request.graphqlDeadline,
-          cost: null,
-          refusal: null,
-          cachedAnswer: null,
-        },
-      };
+        request.graphqlDeadline,
+      );
+      request.graphqlTrace = context.trace;
+      return context;
     },
   });
   return {
     fieldLimits: { applied: fieldLimits.applied, missing: fieldLimits.missing },
+    subscriptions,
     stop: () => apollo.stop(),
   };
 }
@@ -238,6 +308,11 @@ function protectionStages(config: Config, services: PipelineServices, fieldLimit
     maxTokens: config.graphql.maxTokens,
     hideThresholds: config.isProduction,
   };
+  const costOptions: CostPluginOptions = {
+    limiter: services.limiter,
+    maxCost: config.graphql.maxCost,
+    budget: { capacity: config.rateLimit.budget, restorePerSecond: config.rateLimit.restoreRate },
+  };
   return {
     http: { production: config.isProduction, corsOrigins: config.http.corsOrigins },
     document: {
@@ -246,14 +321,10 @@ function protectionStages(config: Config, services: PipelineServices, fieldLimit
       // Apollo's guard against fragment fan-out (a small document that expands to millions of fields).
       maxRecursiveSelections: true,
     },
-    plugins: [
-      costLimitPlugin({
-        limiter: services.limiter,
-        maxCost: config.graphql.maxCost,
-        budget: { capacity: config.rateLimit.budget, restorePerSecond: config.rateLimit.restoreRate },
-      }),
-    ],
+    plugins: [costLimitPlugin(costOptions)],
     fieldLimits: (schema: GraphQLSchema) => fieldLimitGuard(schema, fieldLimitTable, services.limiter),
+    /** A subscription's document is priced like an HTTP operation's, and charged once, when it starts. */
+    admitSubscription: admitOperation(costOptions),
   };
 }
 
@@ -262,4 +333,9 @@ function apqRegistrations(config: Config, redis: RedisConnection | null) {
   const { mode, apqTtlSeconds } = config.graphql.persistedOperations;
   if (mode !== "auto") return null;
   return redis ? new RedisKeyValueCache(redis, "apq", apqTtlSeconds) : new MemoryKeyValueCache(10_000, apqTtlSeconds);
+}
+
+/** What services see of the bus: publish and subscribe. */
+function bindEvents(bus: EventBus): Pick<Events, "publish" | "subscribe"> {
+  return { publish: (topic, payload) => bus.publish(topic, payload), subscribe: (topic) => bus.subscribe(topic) };
 }

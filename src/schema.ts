@@ -25,6 +25,19 @@ export const permissions = mergePermissions([
 /** Whether a field's rule answers alike for every caller but admins (what the response cache may share). */
 export const hasPublicRule = (typeName: string, fieldName: string) => isPublicRule(permissions[typeName]?.[fieldName]);
 
+/**
+ * Every `@Subscription` brings its own `subscribe` (resumable streams over the event bus, see
+ * platform/realtime), so type-graphql's topic-based PubSub is never used; it refuses to build without one.
+ */
+const noTopicSubscriptions = {
+  publish() {
+    throw new Error("subscriptions publish through ctx.events");
+  },
+  subscribe(): never {
+    throw new Error("subscriptions declare their own `subscribe`");
+  },
+};
+
 /** The schema as clients see it (no authorization layer): the source of `schema.graphql`. */
 export async function buildTypeSchema(): Promise<GraphQLSchema> {
   // The cache hints' directive (platform/cache): declared, so hints in the schema are valid SDL.
@@ -32,6 +45,7 @@ export async function buildTypeSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
     resolvers,
     validate: false,
+    pubSub: noTopicSubscriptions,
     directives: [...specifiedDirectives, cacheControlDirective],
   });
   const query = schema.getQueryType();
@@ -41,6 +55,11 @@ export async function buildTypeSchema(): Promise<GraphQLSchema> {
   if (mutation) {
     mutation.description =
       "Change data. Each mutation returns a payload with `userErrors` for problems the user can fix; when that list is non-empty nothing was changed.";
+  }
+  const subscription = schema.getSubscriptionType();
+  if (subscription) {
+    subscription.description =
+      "Live updates over WebSocket (graphql-ws protocol, same path). Each event carries a `cursor`: pass the last one as `after` when reconnecting to receive what you missed.";
   }
   return schema;
 }

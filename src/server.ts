@@ -14,6 +14,7 @@ import { loadOperationManifests } from "./platform/limits/index.js";
 import { createLogger, type Logger } from "./platform/logger/index.js";
 import type { MailTransport, Outbox } from "./platform/mail/index.js";
 import { type AppliedFieldLimits, type FieldLimitTable, fieldLimits, Limiter } from "./platform/rate-limit/index.js";
+import { createEventBus, type EventBus, type SubscriptionServer } from "./platform/realtime/index.js";
 import { connectRedis, type RedisConnection } from "./platform/redis/index.js";
 import { startTracing, traceRedisCommands } from "./platform/tracing/index.js";
 
@@ -52,6 +53,10 @@ export type Gateway = {
   fieldLimits: AppliedFieldLimits;
   /** The background job queue (with this process's workers unless JOBS_WORKER=false). */
   jobs: JobQueue;
+  /** WebSocket connections and subscriptions (null when SUBSCRIPTIONS is off). */
+  subscriptions: SubscriptionServer | null;
+  /** Real-time events: what services publish, shared with every instance through Redis when configured. */
+  events: EventBus;
   /**
    * Stops accepting, lets in-flight requests finish, then closes the database and Redis. With `drainMs`,
    * requests still unanswered after that long get 503 SERVICE_UNAVAILABLE instead of a reset connection.
@@ -95,6 +100,7 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
   const cache = config.responseCache.enabled
     ? new TaggedCache(redis, logger, { localEntries: config.responseCache.localEntries })
     : null;
+  const events = createEventBus(redis, logger);
   if (redis?.isReady() && !(await revocations.synced(config.redis.connectTimeoutMs))) {
     logger.warn("starting before the revoked-session set was loaded from redis; it loads in the background");
   }
@@ -122,6 +128,8 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
       auth: { tokens, revocations, passwordResetUrl: config.mail.passwordResetUrl },
       mail: deps.mailOutbox ?? jobs.outbox,
       jobs: jobs.queue,
+      events,
+      log: logger,
     },
     { protection: deps.withoutProtection !== true, fieldLimits: deps.fieldLimits ?? fieldLimits },
   );
@@ -137,15 +145,22 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
     limiter,
     fieldLimits: pipeline.fieldLimits,
     jobs: jobs.queue,
+    subscriptions: pipeline.subscriptions,
+    events,
     async close(options = {}) {
       try {
-        await drain.close(options.drainMs);
+        const closing = drain.close(options.drainMs);
+        // WebSockets last (1001): events of the mutations still in flight reach their subscribers.
+        await Promise.race([drain.idle(), closing]);
+        pipeline.subscriptions?.close();
+        await closing;
         // Only now: in-flight operations needed Apollo running.
         await pipeline.stop();
       } finally {
         // Running jobs finish (or are failed for a retry) before the database they use closes.
         await jobs.queue.stop();
         await revocations.close();
+        await events.close();
         await cache?.close();
         await redis?.close();
         await db.close();

@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey } from "node:crypto";
 import { z } from "zod";
 import type { JobQueueConfig } from "../platform/jobs/index.js";
+import type { ResumeSettings, SubscriptionLimits } from "../platform/realtime/index.js";
 
 /** Deployment environment; production switches on the secure defaults. */
 const nodeEnv = z.enum(["development", "test", "production"]).default("development");
@@ -101,6 +102,16 @@ const envSchema = z.object({
   MAIL_BREAKER_RESET_MS: positiveInt(3_600_000).default(30_000),
   OUTBOX_RETENTION_HOURS: positiveInt(24 * 365).default(72),
   IDEMPOTENCY_KEY_TTL_HOURS: positiveInt(24 * 365).default(24),
+  SUBSCRIPTIONS: booleanString.default(true),
+  SUBSCRIPTION_MAX_CONNECTIONS_PER_ADDRESS: positiveInt(1_000_000).default(100),
+  SUBSCRIPTION_MAX_CONNECTIONS_PER_USER: positiveInt(10_000).default(10),
+  SUBSCRIPTION_MAX_PER_CONNECTION: positiveInt(1_000).default(20),
+  SUBSCRIPTION_INIT_TIMEOUT_MS: positiveInt(600_000).default(10_000),
+  SUBSCRIPTION_KEEP_ALIVE_MS: positiveInt(600_000).default(15_000),
+  SUBSCRIPTION_MAX_MESSAGE_BYTES: positiveInt(10 * 1024 * 1024).default(64 * 1024),
+  SUBSCRIPTION_MAX_BUFFERED_BYTES: positiveInt(1024 * 1024 * 1024).default(1024 * 1024),
+  SUBSCRIPTION_RESUME_WINDOW_MINUTES: positiveInt(7 * 24 * 60).default(60),
+  SUBSCRIPTION_RESUME_MAX_EVENTS: positiveInt(10_000).default(100),
   RESPONSE_CACHE: booleanString.default(true),
   RESPONSE_CACHE_MAX_TTL_SECONDS: positiveInt(24 * 3600).default(300),
   RESPONSE_CACHE_LOCAL_ENTRIES: z.coerce.number().int().min(0).max(1_000_000).default(1_000),
@@ -221,6 +232,13 @@ export type Config = Readonly<{
    * what it buys (bench) and to compare its answers with the loaders' (tests).
    */
   queryPlanner: boolean;
+  /** GraphQL subscriptions over WebSocket on the GraphQL path (platform/realtime). */
+  subscriptions: Readonly<{
+    enabled: boolean;
+    limits: SubscriptionLimits;
+    /** How far back, and how many missed events, a reconnecting subscriber's `after:` may replay. */
+    resume: ResumeSettings;
+  }>;
   /** Shared response cache for public reads, invalidated by the writes (platform/cache). */
   responseCache: Readonly<{
     enabled: boolean;
@@ -370,6 +388,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     idempotencyKeyTtlHours: e.IDEMPOTENCY_KEY_TTL_HOURS,
     queryPlanner: e.QUERY_PLANNER,
+    subscriptions: {
+      enabled: e.SUBSCRIPTIONS,
+      limits: {
+        maxConnectionsPerAddress: e.SUBSCRIPTION_MAX_CONNECTIONS_PER_ADDRESS,
+        maxConnectionsPerUser: e.SUBSCRIPTION_MAX_CONNECTIONS_PER_USER,
+        maxSubscriptionsPerConnection: e.SUBSCRIPTION_MAX_PER_CONNECTION,
+        initTimeoutMs: e.SUBSCRIPTION_INIT_TIMEOUT_MS,
+        keepAliveMs: e.SUBSCRIPTION_KEEP_ALIVE_MS,
+        maxMessageBytes: e.SUBSCRIPTION_MAX_MESSAGE_BYTES,
+        maxBufferedBytes: e.SUBSCRIPTION_MAX_BUFFERED_BYTES,
+      },
+      resume: {
+        windowMs: e.SUBSCRIPTION_RESUME_WINDOW_MINUTES * 60_000,
+        maxEvents: e.SUBSCRIPTION_RESUME_MAX_EVENTS,
+      },
+    },
     responseCache: {
       enabled: e.RESPONSE_CACHE,
       maxTtlSeconds: e.RESPONSE_CACHE_MAX_TTL_SECONDS,

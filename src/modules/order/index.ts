@@ -3,10 +3,11 @@ import { orderJobs } from "./order.jobs.js";
 import { createOrderLoaders } from "./order.loaders.js";
 import { OrderItemResolver, OrderResolver, UserOrdersResolver } from "./order.resolver.js";
 import { orderPermissions } from "./order.rules.js";
+import { OrderSubscriptionResolver } from "./order.subscription.js";
 
 export const orderModule = defineModule({
   name: "order",
-  resolvers: [OrderResolver, OrderItemResolver, UserOrdersResolver],
+  resolvers: [OrderSubscriptionResolver, OrderResolver, OrderItemResolver, UserOrdersResolver],
   permissions: orderPermissions,
   loaders: createOrderLoaders,
   jobs: orderJobs,

@@ -1,6 +1,7 @@
 import { type Order, type OrderItem, type OrderStatus, Prisma } from "../../generated/prisma/client.js";
 import type { Db } from "../../platform/db/transaction.js";
 import { type PageRequest, pagesByParent } from "../../platform/pagination/index.js";
+import { changedAfter, type EventPosition } from "../../platform/realtime/index.js";
 import type { ShippingAddress } from "./order.type.js";
 
 const orderColumns = Object.values(Prisma.OrderScalarFieldEnum);
@@ -25,6 +26,18 @@ const itemOrder = [{ createdAt: "asc" }, { id: "asc" }] satisfies Prisma.OrderIt
 export function orderRepository(prisma: Db) {
   return {
     findByIds: (ids: readonly string[]) => prisma.order.findMany({ where: { id: { in: [...ids] } } }),
+
+    /** Orders changed after `from`, oldest change first: what a resuming `orderUpdated` missed. */
+    changedAfter: (from: EventPosition, scope: { userId: string | null; id: string | null }, limit: number) =>
+      prisma.order.findMany({
+        where: {
+          ...changedAfter<Prisma.OrderWhereInput>("updatedAt", from),
+          ...(scope.userId ? { userId: scope.userId } : {}),
+          ...(scope.id ? { id: scope.id } : {}),
+        },
+        orderBy: [{ updatedAt: "asc" }, { id: "asc" }],
+        take: limit,
+      }),
 
     findItemsByIds: (ids: readonly string[]) => prisma.orderItem.findMany({ where: { id: { in: [...ids] } } }),
 

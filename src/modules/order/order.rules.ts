@@ -16,6 +16,9 @@ export const orderPermissions = {
   // The order inside is checked field by field by the Order rules below (its customer or an admin).
   OrderPayload: payloadPermissions("order"),
   User: { orders: isSelfOrAdmin },
+  // The stream holds only the subscriber's own orders (admins: any); the Order rules still run per event.
+  Subscription: { orderUpdated: isAuthenticated },
+  OrderEvent: { cursor: allow, order: allow },
   Order: {
     id: isOrderOwnerOrAdmin,
     status: isOrderOwnerOrAdmin,

@@ -1,9 +1,9 @@
 import type { RequestContext } from "../../context.js";
-import { type Order, type OrderItem, OrderStatus } from "../../generated/prisma/client.js";
+import { type Order, type OrderItem, OrderStatus, type Product } from "../../generated/prisma/client.js";
 import type { Viewer } from "../../platform/auth/tokens.js";
 import { isUniqueViolation } from "../../platform/db/errors.js";
 import { inTransaction, lockForTransaction } from "../../platform/db/transaction.js";
-import { conflict } from "../../platform/errors/index.js";
+import { ClientError, conflict } from "../../platform/errors/index.js";
 import { parseId } from "../../platform/ids.js";
 import {
   type ConnectionArguments,
@@ -11,6 +11,8 @@ import {
   type SortOrder,
   toConnection,
 } from "../../platform/pagination/index.js";
+import { requireViewer } from "../../platform/permissions/viewer.js";
+import { resumableEvents } from "../../platform/realtime/index.js";
 import {
   failWith,
   reject,
@@ -27,7 +29,11 @@ import type { PlaceOrderInput } from "./order.input.js";
 import { orderConfirmationContent, orderConfirmationMail, orderStatusContent, orderStatusMail } from "./order.mail.js";
 import type { OrderPayload } from "./order.payload.js";
 import { idempotencyKeyConstraint, orderRepository } from "./order.repository.js";
+import type { OrderUpdatedArgs } from "./order.subscription.js";
 import type { ShippingAddress } from "./order.type.js";
+
+/** Every order change, published after its transaction committed (subscribers filter what is theirs). */
+export const ORDER_UPDATED = "order.updated";
 
 const newestFirst: SortOrder<Order> = { key: "newest", field: "createdAt", direction: "desc" };
 
@@ -46,6 +52,29 @@ export async function findOrderItem(ctx: RequestContext, id: string) {
   const item = await ctx.loaders.order.itemById.load(parseId(id, "id"));
   if (!item) return null;
   return (await findOrder(ctx, item.orderId)) ? item : null;
+}
+
+/**
+ * `orderUpdated`: the caller's orders as they change (admins: all, or one by id), resuming after a
+ * cursor when given. Another customer's order id is refused like one that does not exist.
+ */
+export async function orderUpdates(ctx: RequestContext, args: OrderUpdatedArgs) {
+  const viewer = requireViewer(ctx);
+  const admin = viewer.role === "ADMIN";
+  const only = args.id ? parseId(args.id, "id") : null;
+  if (only && !(await findOrder(ctx, only))) {
+    throw new ClientError("NOT_FOUND", "There is no order of yours with this id.", { field: "id" });
+  }
+  const owner = admin ? null : viewer.id;
+  return resumableEvents<Order>({
+    live: ctx.events.subscribe(ORDER_UPDATED),
+    after: args.after,
+    settings: ctx.events.resume,
+    replay: (from, limit) => orderRepository(ctx.prisma).changedAfter(from, { userId: owner, id: only }, limit),
+    key: (order) => order.id,
+    position: (order) => ({ at: order.updatedAt, id: order.id }),
+    accept: (order) => (owner === null || order.userId === owner) && (only === null || order.id === only),
+  });
 }
 
 /** Who may list them is decided by the `User.orders` permission rule (the user or an admin). */
@@ -126,16 +155,15 @@ const byProductId = <Item extends { productId: string }>(a: Item, b: Item) =>
   a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0;
 
 /** The order and its items replace cached copies; the customer's order list and count are stale. */
-function remember(ctx: RequestContext, order: Order, items: OrderItem[]) {
+/** After the order's transaction committed: the request's loaders, the cache and subscribers learn of it. */
+function remember(ctx: RequestContext, order: Order, items: OrderItem[], stockChanged: readonly Product[]) {
+  ctx.events.publish(ORDER_UPDATED, order);
   const { order: loaders } = ctx.loaders;
   loaders.byId.clear(order.id).prime(order.id, order);
   loaders.itemsByOrderId.clear(order.id).prime(order.id, items);
   loaders.pageByUser.clearAll();
   loaders.countByUser.clear(order.userId);
-  forgetProducts(
-    ctx,
-    items.map((item) => item.productId),
-  );
+  forgetProducts(ctx, stockChanged);
 }
 
 /** A retry must be the same checkout; a key reused for another basket is a client bug, not a replay. */
@@ -181,7 +209,7 @@ export async function placeOrder(ctx: RequestContext, viewer: Viewer, input: Pla
       if (earlier) {
         const { items, ...order } = earlier;
         assertSameLines(items, lines);
-        return { order, items };
+        return { order, items, products: [] };
       }
 
       const address = await orders.findAddressSnapshot(viewer.id, input.addressId);
@@ -190,9 +218,11 @@ export async function placeOrder(ctx: RequestContext, viewer: Viewer, input: Pla
 
       const problems: { index: number; error: UserError }[] = [];
       const priced: (Line & { unitPriceCents: number; currency: string })[] = [];
+      const reservedProducts: Product[] = [];
       for (const line of [...lines].sort(byProductId)) {
         const reserved = await products.reserveStock(line.productId, line.quantity);
         if (reserved) {
+          reservedProducts.push(reserved);
           priced.push({ ...line, unitPriceCents: reserved.priceCents, currency: reserved.currency });
           continue;
         }
@@ -245,16 +275,16 @@ export async function placeOrder(ctx: RequestContext, viewer: Viewer, input: Pla
         customer.email,
         orderConfirmationContent(customer.name, placed.order, placed.items),
       );
-      return placed;
+      return { ...placed, products: reservedProducts };
     });
 
   return settle(async () => {
-    const { order, items } = await place().catch(async (error: unknown) => {
+    const { order, items, products } = await place().catch(async (error: unknown) => {
       if (!isUniqueViolation(error, idempotencyKeyConstraint)) throw error;
       // A twin committed first after all: this transaction rolled back, and the retry finds its order.
       return place();
     });
-    remember(ctx, order, items);
+    remember(ctx, order, items, products);
     return { order, userErrors: [] };
   }, failed);
 }
@@ -268,7 +298,7 @@ async function transition(
   scope: { userId?: string; field: string[] },
 ) {
   return settle(async () => {
-    const { order, items } = await inTransaction(ctx.prisma, async (tx) => {
+    const { order, items, released } = await inTransaction(ctx.prisma, async (tx) => {
       const orders = orderRepository(tx);
       const products = productInventory(tx);
       const order = await orders.transition(id, from, to, scope.userId);
@@ -285,14 +315,18 @@ async function transition(
       }
       const items = await orders.findItems(order.id);
       // The status change above matched for exactly one request, so the stock comes back exactly once.
+      const released: Product[] = [];
       if (to === OrderStatus.CANCELLED) {
-        for (const item of [...items].sort(byProductId)) await products.releaseStock(item.productId, item.quantity);
+        for (const item of [...items].sort(byProductId)) {
+          const product = await products.releaseStock(item.productId, item.quantity);
+          if (product) released.push(product);
+        }
       }
       const customer = await orders.findCustomer(order.userId);
       await ctx.mail.send(tx, orderStatusMail, customer.email, orderStatusContent(customer.name, order));
-      return { order, items };
+      return { order, items, released };
     });
-    remember(ctx, order, items);
+    remember(ctx, order, items, released);
     return { order, userErrors: [] };
   }, failed);
 }

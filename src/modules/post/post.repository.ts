@@ -9,6 +9,7 @@ import {
   type PageRequest,
   pagesByParent,
 } from "../../platform/pagination/index.js";
+import { changedAfter, type EventPosition } from "../../platform/realtime/index.js";
 
 const postColumns = Object.values(Prisma.PostScalarFieldEnum);
 
@@ -57,6 +58,14 @@ export function postRepository(prisma: Db) {
   return {
     /** Any post, draft or not: callers decide visibility (see `isPostReadable`). */
     findByIds: (ids: readonly string[]) => prisma.post.findMany({ where: { id: { in: [...ids] } } }),
+
+    /** Posts published after `from`, oldest first: what a resuming `postPublished` missed. */
+    publishedAfter: (from: EventPosition, limit: number) =>
+      prisma.post.findMany({
+        where: { status: PostStatus.PUBLISHED, ...changedAfter<Prisma.PostWhereInput>("publishedAt", from) },
+        orderBy: [{ publishedAt: "asc" }, { id: "asc" }],
+        take: limit,
+      }),
 
     findBySlugs: (slugs: readonly string[]) => prisma.post.findMany({ where: { slug: { in: [...slugs] } } }),
 

@@ -35,6 +35,9 @@ export const postPermissions = {
     updatedAt: isReadablePost,
     author: isReadablePost,
   },
+  // Only published posts are published as events; the Post rules above still run per event.
+  Subscription: { postPublished: allow },
+  PostEvent: { cursor: allow, post: allow },
   // The post inside is checked by the Post rules above (drafts only for their author and admins).
   PostPayload: payloadPermissions("post"),
   DeletePostPayload: payloadPermissions("deletedPostId"),

@@ -10,6 +10,7 @@ import {
   type SortOrder,
   toConnection,
 } from "../../platform/pagination/index.js";
+import { resumableEvents } from "../../platform/realtime/index.js";
 import { failWith, reject, settle, UserErrorCode, validateId, validateInput } from "../../platform/validation/index.js";
 import type { PostFilter } from "./post.args.js";
 import type { CreatePostInput, UpdatePostInput } from "./post.input.js";
@@ -142,8 +143,29 @@ async function movePost(ctx: RequestContext, viewer: Viewer, id: string, from: P
   });
 }
 
-export const publishPost = (ctx: RequestContext, viewer: Viewer, id: string) =>
-  movePost(ctx, viewer, id, PostStatus.DRAFT, PostStatus.PUBLISHED);
+export async function publishPost(ctx: RequestContext, viewer: Viewer, id: string) {
+  const payload = await movePost(ctx, viewer, id, PostStatus.DRAFT, PostStatus.PUBLISHED);
+  if (payload.post) ctx.events.publish(POST_PUBLISHED, payload.post);
+  return payload;
+}
+
+const POST_PUBLISHED = "post.published";
+
+/** A published post's place in the `postPublished` stream. */
+export const publishedAt = (post: Post) => post.publishedAt ?? post.updatedAt;
+
+/** `postPublished`: posts as they are published; resuming replays those published since the cursor. */
+export function postsPublished(ctx: RequestContext, args: { after?: string | null }) {
+  return resumableEvents<Post>({
+    live: ctx.events.subscribe(POST_PUBLISHED),
+    after: args.after,
+    settings: ctx.events.resume,
+    replay: (from, limit) => postRepository(ctx.prisma).publishedAfter(from, limit),
+    key: (post) => post.id,
+    position: (post) => ({ at: publishedAt(post), id: post.id }),
+    accept: (post) => post.status === PostStatus.PUBLISHED,
+  });
+}
 
 export const unpublishPost = (ctx: RequestContext, viewer: Viewer, id: string) =>
   movePost(ctx, viewer, id, PostStatus.PUBLISHED, PostStatus.DRAFT);

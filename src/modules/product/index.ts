@@ -3,10 +3,11 @@ import { createProductLoaders } from "./product.loaders.js";
 import { productPlans } from "./product.plan.js";
 import { CategoryProductsResolver, ProductResolver } from "./product.resolver.js";
 import { productPermissions } from "./product.rules.js";
+import { ProductSubscriptionResolver } from "./product.subscription.js";
 
 export const productModule = defineModule({
   name: "product",
-  resolvers: [ProductResolver, CategoryProductsResolver],
+  resolvers: [ProductSubscriptionResolver, ProductResolver, CategoryProductsResolver],
   permissions: productPermissions,
   plans: productPlans,
   loaders: createProductLoaders,

@@ -10,6 +10,7 @@ import {
   sortSql,
 } from "../../platform/pagination/index.js";
 import { type PlannedRows, readPlanned } from "../../platform/planner/index.js";
+import { changedAfter, type EventPosition } from "../../platform/realtime/index.js";
 
 export type ProductListQuery = Readonly<{
   statuses: readonly ProductStatus[];
@@ -21,6 +22,8 @@ export type ProductListQuery = Readonly<{
 
 /** Every scalar column (the generated tsvector is not one), so raw rows have the Product shape. */
 const productColumns = Object.values(Prisma.ProductScalarFieldEnum);
+/** The whole row (as Prisma reads it) from an UPDATE … RETURNING: the stock writes publish it to subscribers. */
+const returnedColumns = Prisma.raw(productColumns.map((column) => `"${column}"`).join(", "));
 
 export const productSortColumnTypes: Partial<Record<keyof Product, SqlColumnType>> = {
   createdAt: "timestamp",
@@ -84,6 +87,10 @@ const notDeleted = { deletedAt: null };
 export function productRepository(prisma: Db) {
   return {
     findByIds: (ids: readonly string[]) => prisma.product.findMany({ where: { id: { in: [...ids] } } }),
+
+    /** The product if it changed after `from`: what a resuming `productUpdated` missed (its current state). */
+    changedAfter: (id: string, from: EventPosition) =>
+      prisma.product.findMany({ where: { id, ...changedAfter<Prisma.ProductWhereInput>("updatedAt", from) } }),
 
     findBySlugs: (slugs: readonly string[]) => prisma.product.findMany({ where: { slug: { in: [...slugs] } } }),
 
@@ -166,10 +173,10 @@ export function productInventory(db: Db) {
      * The price comes back with it, so the order is priced from the same row it reserved.
      */
     reserveStock: async (productId: string, quantity: number) => {
-      const [row] = await db.$queryRaw<{ id: string; priceCents: number; currency: string }[]>`
-        UPDATE products SET stock = stock - ${quantity}::int
+      const [row] = await db.$queryRaw<Product[]>`
+        UPDATE products SET stock = stock - ${quantity}::int, "updatedAt" = now()
         WHERE id = ${productId}::uuid AND ${onSaleSql("products")} AND stock >= ${quantity}::int
-        RETURNING id, "priceCents", currency`;
+        RETURNING ${returnedColumns}`;
       return row ?? null;
     },
 
@@ -181,8 +188,12 @@ export function productInventory(db: Db) {
     },
 
     /** Puts units back, whatever the product's status now: they are on the shelf again either way. */
-    releaseStock: (productId: string, quantity: number) =>
-      db.$executeRaw`UPDATE products SET stock = stock + ${quantity}::int WHERE id = ${productId}::uuid`,
+    releaseStock: async (productId: string, quantity: number) => {
+      const [row] = await db.$queryRaw<Product[]>`
+        UPDATE products SET stock = stock + ${quantity}::int, "updatedAt" = now()
+        WHERE id = ${productId}::uuid RETURNING ${returnedColumns}`;
+      return row ?? null;
+    },
 
     /**
      * Locks the product row until the transaction ends. Every review write on a product takes this lock

@@ -23,6 +23,9 @@ export const productPermissions = {
     products: mayListRequestedStatuses,
   },
   Mutation: { createProduct: isAdmin, updateProduct: isAdmin, archiveProduct: isAdmin, deleteProduct: isAdmin },
+  // Visibility (on sale, or admin) is checked when subscribing and for every event (product.service.ts).
+  Subscription: { productUpdated: allow },
+  ProductEvent: { cursor: allow, product: allow },
   Product: {
     id: allow,
     name: allow,

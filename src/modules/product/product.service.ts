@@ -4,7 +4,7 @@ import { type Product, ProductStatus } from "../../generated/prisma/client.js";
 import type { Viewer } from "../../platform/auth/tokens.js";
 import { catalogMaxAge, listTag } from "../../platform/cache/index.js";
 import { isForeignKeyViolation, isRecordNotFound, isUniqueViolation } from "../../platform/db/errors.js";
-import { badUserInput } from "../../platform/errors/index.js";
+import { badUserInput, ClientError } from "../../platform/errors/index.js";
 import { loadByIdOr, lookupKey, parseId } from "../../platform/ids.js";
 import {
   type ConnectionArguments,
@@ -13,6 +13,7 @@ import {
   type SortOrder,
   toConnection,
 } from "../../platform/pagination/index.js";
+import { resumableEvents } from "../../platform/realtime/index.js";
 import { fullTextSearch } from "../../platform/search/index.js";
 import { failWith, reject, settle, UserErrorCode, validateId, validateInput } from "../../platform/validation/index.js";
 import { type ProductFilter, ProductSort } from "./product.args.js";
@@ -128,6 +129,7 @@ function asUserError(error: unknown): never {
  */
 export function rememberProduct(ctx: RequestContext, product: Product) {
   ctx.cache.changed("Product", [product.id]);
+  ctx.events.publish(productUpdatedTopic(product.id), product);
   const { product: loaders } = ctx.loaders;
   loaders.byId.clear(product.id).prime(product.id, product);
   loaders.bySlug.clearAll().prime(product.slug, product);
@@ -137,16 +139,43 @@ export function rememberProduct(ctx: RequestContext, product: Product) {
 
 /**
  * For other modules' writes that change product rows behind the product module's back (stock taken by an
- * order, put back by a cancellation): the next read in this request goes to the database.
+ * order, put back by a cancellation), after they committed: the next read in this request goes to the
+ * database, and subscribers hear of the new stock.
  */
-export function forgetProducts(ctx: RequestContext, ids: Iterable<string>) {
-  const changed = [...ids];
+export function forgetProducts(ctx: RequestContext, products: readonly Product[]) {
+  const changed = products.map((product) => product.id);
   // Only stock changes this way, and no list filters or sorts on it.
   ctx.cache.changedRows("Product", changed);
+  for (const product of products) ctx.events.publish(productUpdatedTopic(product.id), product);
   const { product: loaders } = ctx.loaders;
   for (const id of changed) loaders.byId.clear(id);
   loaders.bySlug.clearAll();
   loaders.pageByCategory.clearAll();
+}
+
+/** One topic per product: an instance listens (one Redis subscription) only to products someone watches. */
+const productUpdatedTopic = (id: string) => `product.updated:${id}`;
+
+/**
+ * `productUpdated(id)`: the product's changes (price, stock, status, rating) while the caller may see it
+ * (on sale, or any for admins); resuming replays its current state if it changed after the cursor.
+ */
+export async function productUpdates(ctx: RequestContext, args: { id: string; after?: string | null }) {
+  const id = parseId(args.id, "id");
+  const visible = (product: Product) => isProductVisible(ctx.viewer, product);
+  const current = await ctx.loaders.product.byId.load(id);
+  if (!current || !visible(current)) {
+    throw new ClientError("NOT_FOUND", "There is no product with this id.", { field: "id" });
+  }
+  return resumableEvents<Product>({
+    live: ctx.events.subscribe(productUpdatedTopic(id)),
+    after: args.after,
+    settings: ctx.events.resume,
+    replay: async (from) => (await productRepository(ctx.prisma).changedAfter(id, from)).filter(visible),
+    key: (product) => product.id,
+    position: (product) => ({ at: product.updatedAt, id: product.id }),
+    accept: visible,
+  });
 }
 
 async function writeProduct(ctx: RequestContext, write: () => Promise<Product>): Promise<ProductPayload> {

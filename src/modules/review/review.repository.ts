@@ -1,6 +1,7 @@
 import { Prisma, type Review } from "../../generated/prisma/client.js";
 import type { Db } from "../../platform/db/transaction.js";
 import { type PageRequest, pagesByParent } from "../../platform/pagination/index.js";
+import { changedAfter, type EventPosition } from "../../platform/realtime/index.js";
 
 const reviewColumns = Object.values(Prisma.ReviewScalarFieldEnum);
 
@@ -17,6 +18,14 @@ export type ReviewScope = { id: string; authorId?: string };
 export function reviewRepository(db: Db) {
   return {
     findByIds: (ids: readonly string[]) => db.review.findMany({ where: { id: { in: [...ids] } } }),
+
+    /** The product's reviews written after `from`, oldest first: what a resuming `reviewAdded` missed. */
+    addedAfter: (productId: string, from: EventPosition, limit: number) =>
+      db.review.findMany({
+        where: { productId, ...changedAfter<Prisma.ReviewWhereInput>("createdAt", from) },
+        orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+        take: limit,
+      }),
 
     pagesBy: (parent: ReviewParent, parentIds: readonly string[], page: PageRequest<Review>) =>
       pagesByParent(db, parentIds, page, {

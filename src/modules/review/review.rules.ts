@@ -17,6 +17,9 @@ export const reviewPermissions = {
   // Relation fields on other modules' types that return reviews live here, with the reviews.
   Product: { reviews: allow },
   User: { reviews: allow },
+  // Public like the reviews themselves; the product must be on sale when subscribing (review.service.ts).
+  Subscription: { reviewAdded: allow },
+  ReviewEvent: { cursor: allow, review: allow },
   // Reviews and the active products they are written about are public.
   ReviewPayload: payloadPermissions("review"),
   DeleteReviewPayload: payloadPermissions("deletedReviewId", "product"),

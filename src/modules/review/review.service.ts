@@ -3,6 +3,7 @@ import type { Product, Review } from "../../generated/prisma/client.js";
 import type { Viewer } from "../../platform/auth/tokens.js";
 import { isUniqueViolation } from "../../platform/db/errors.js";
 import { inTransaction } from "../../platform/db/transaction.js";
+import { ClientError } from "../../platform/errors/index.js";
 import { parseId } from "../../platform/ids.js";
 import {
   type ConnectionArguments,
@@ -10,6 +11,7 @@ import {
   type SortOrder,
   toConnection,
 } from "../../platform/pagination/index.js";
+import { resumableEvents } from "../../platform/realtime/index.js";
 import { failWith, reject, settle, UserErrorCode, validateId, validateInput } from "../../platform/validation/index.js";
 import { findProduct, isOnSale, productInventory, rememberProduct } from "../product/index.js";
 import type { CreateReviewInput, UpdateReviewInput } from "./review.input.js";
@@ -96,8 +98,29 @@ export async function createReview(
       return { review, product: await products.refreshRating(target.id) };
     });
     remember(ctx, product, review.id);
+    ctx.events.publish(reviewAddedTopic(review.productId), review);
     return { review, userErrors: [] };
   }, failed);
+}
+
+/** One topic per product, like `productUpdated`. */
+const reviewAddedTopic = (productId: string) => `review.added:${productId}`;
+
+/** `reviewAdded(productId)`: new reviews of a product the caller may see; resuming replays those missed. */
+export async function reviewsAdded(ctx: RequestContext, args: { productId: string; after?: string | null }) {
+  const productId = parseId(args.productId, "productId");
+  if (!(await findProduct(ctx, { id: productId }))) {
+    throw new ClientError("NOT_FOUND", "There is no product with this id.", { field: "productId" });
+  }
+  return resumableEvents<Review>({
+    live: ctx.events.subscribe(reviewAddedTopic(productId)),
+    after: args.after,
+    settings: ctx.events.resume,
+    replay: (from, limit) => reviewRepository(ctx.prisma).addedAfter(productId, from, limit),
+    key: (review) => review.id,
+    position: (review) => ({ at: review.createdAt, id: review.id }),
+    accept: () => true,
+  });
 }
 
 export async function updateReview(

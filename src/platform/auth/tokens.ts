@@ -29,6 +29,9 @@ export type Viewer = Readonly<{
  */
 export type TokenSubject = Viewer & { sessionId: string };
 
+/** A verified token's subject, and its expiry (a WebSocket connection signed in with it ends then). */
+export type VerifiedToken = TokenSubject & { expiresAt: Date };
+
 export type TokenSettings = Readonly<{
   issuer: string;
   audience: string;
@@ -54,8 +57,8 @@ export class InvalidTokenError extends Error {
 
 export interface AccessTokens {
   sign(subject: TokenSubject): Promise<{ token: string; expiresAt: Date }>;
-  /** Resolves the viewer (always with its session id), or throws InvalidTokenError. */
-  verify(token: string): Promise<TokenSubject>;
+  /** Resolves the viewer (always with its session id) and when the token expires, or throws InvalidTokenError. */
+  verify(token: string): Promise<VerifiedToken>;
 }
 
 export async function createAccessTokens(settings: TokenSettings, log: Logger): Promise<AccessTokens> {
@@ -109,7 +112,7 @@ export async function createAccessTokens(settings: TokenSettings, log: Logger): 
       if ((exp as number) - (iat as number) > ACCESS_TOKEN_TTL_SECONDS + CLOCK_TOLERANCE_SECONDS) {
         throw new InvalidTokenError("lifetime too long");
       }
-      return { id: sub, role: role as Role, sessionId: sid };
+      return { id: sub, role: role as Role, sessionId: sid, expiresAt: new Date((exp as number) * 1000) };
     },
   };
 }

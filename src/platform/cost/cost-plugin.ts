@@ -1,4 +1,5 @@
 import { type ApolloServerPlugin, HeaderMap } from "@apollo/server";
+import type { DocumentNode, GraphQLSchema, OperationDefinitionNode } from "graphql";
 import { ClientError } from "../errors/index.js";
 import { applyRefusal, type LimitsContext, noteRefusal, type RequestLimits } from "../limits/request-limits.js";
 import type { Limiter } from "../rate-limit/limiter.js";
@@ -23,6 +24,43 @@ export type CostPluginOptions = Readonly<{
 
 /** What an answer from the response cache costs (README, "Caching"): a tenth of the price, at least 1 point. */
 export const cachedAnswerCost = (price: number) => Math.max(1, Math.ceil(price / 10));
+
+const tooComplex = (requested: number, maxCost: number) =>
+  new ClientError(
+    "QUERY_TOO_COMPLEX",
+    `This operation would cost ${requested} points; one operation may cost at most ${maxCost}. ` +
+      "Ask for smaller pages (first/last) or fewer nested lists.",
+    { http: { status: 400 } },
+  );
+
+const overBudget = (price: number, state: BucketResult, budget: BucketSettings) => {
+  const retryAfter = Math.max(1, Math.ceil(state.retryAfterMs / 1000));
+  return new ClientError(
+    "RATE_LIMITED",
+    `This operation costs ${price} points and your budget has ${state.available} left ` +
+      `(it refills at ${budget.restorePerSecond} a second). Retry after ${retryAfter} s.`,
+    { retryAfter, http: { status: 429, headers: new HeaderMap([["retry-after", String(retryAfter)]]) } },
+  );
+};
+
+/**
+ * The same price and budget for an operation that does not pass through Apollo (a subscription, priced
+ * and charged once when it starts): the refusal, or null when admitted.
+ */
+export function admitOperation(options: CostPluginOptions) {
+  return async (
+    limits: RequestLimits,
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    variables: Record<string, unknown> | undefined,
+  ): Promise<ClientError | null> => {
+    const requested = operationCost(schema, document, operation, variables);
+    if (requested > options.maxCost) return tooComplex(requested, options.maxCost);
+    const state = await options.limiter.takeTokens(limits.caller.key, requested, options.budget, { failClosed: false });
+    return state.allowed ? null : overBudget(requested, state, options.budget);
+  };
+}
 
 /** What a request that fails before an operation is chosen (parse, validation, unknown hash) costs. */
 const REJECTED_REQUEST_COST = 1;
@@ -58,26 +96,16 @@ export function costLimitPlugin(options: CostPluginOptions): ApolloServerPlugin<
           const requested = operationCost(schema, document, operation, request.variables);
           if (requested > maxCost) {
             limits.cost = report(requested, await take(limits, 0));
-            throw new ClientError(
-              "QUERY_TOO_COMPLEX",
-              `This operation would cost ${requested} points; one operation may cost at most ${maxCost}. ` +
-                "Ask for smaller pages (first/last) or fewer nested lists.",
-              { http: { status: 400 } },
-            );
+            throw tooComplex(requested, maxCost);
           }
           // A cached answer runs no resolver: it costs a share of the price (README, "Caching").
           const price = limits.cachedAnswer && (await limits.cachedAnswer) ? cachedAnswerCost(requested) : requested;
           const state = await take(limits, price);
           limits.cost = report(price, state);
           if (!state.allowed) {
-            const retryAfter = Math.max(1, Math.ceil(state.retryAfterMs / 1000));
-            noteRefusal(limits, 429, retryAfter);
-            throw new ClientError(
-              "RATE_LIMITED",
-              `This operation costs ${price} points and your budget has ${state.available} left ` +
-                `(it refills at ${budget.restorePerSecond} a second). Retry after ${retryAfter} s.`,
-              { retryAfter, http: { status: 429, headers: new HeaderMap([["retry-after", String(retryAfter)]]) } },
-            );
+            const refusal = overBudget(price, state, budget);
+            noteRefusal(limits, 429, refusal.extensions.retryAfter ?? 1);
+            throw refusal;
           }
         },
 

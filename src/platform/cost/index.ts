@@ -1,4 +1,4 @@
-export { type CostPluginOptions, cachedAnswerCost, costLimitPlugin } from "./cost-plugin.js";
+export { admitOperation, type CostPluginOptions, cachedAnswerCost, costLimitPlugin } from "./cost-plugin.js";
 export type { CostReport, ThrottleStatus } from "./cost-report.js";
 export { CostPerItemOf, MUTATION_FIELD_COST, operationCost } from "./query-cost.js";
 export { RateLimitResolver } from "./rate-limit.resolver.js";

@@ -22,6 +22,8 @@ export const errorCatalog = {
   PERSISTED_QUERY_NOT_IN_LIST: "Only operations from the published manifest are accepted; send a known hash.",
   RATE_LIMITED: "The caller's budget or a per-field limit is used up; retry after `extensions.retryAfter` seconds.",
   QUERY_TOO_COMPLEX: "The operation exceeds a limit (cost, depth, aliases, directives or size); ask for less.",
+  TOO_MANY_SUBSCRIPTIONS:
+    "The WebSocket connection already holds the most subscriptions allowed: complete one, or open another connection.",
   PAYLOAD_TOO_LARGE: "The request body is larger than the server accepts.",
   TIMEOUT: "The request did not finish within the server's execution deadline.",
   SERVICE_UNAVAILABLE:

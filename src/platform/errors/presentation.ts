@@ -68,6 +68,27 @@ function rootCause(error: unknown): unknown {
   return current;
 }
 
+/**
+ * The errors of a result produced outside Apollo (a subscription's events): masked and coded as Apollo's
+ * `formatError` does, the request id added, and unexpected ones logged in full.
+ */
+export function presentErrors(
+  errors: readonly GraphQLError[],
+  requestId: string,
+  log: Pick<FastifyBaseLogger, "error">,
+  hideThresholds: boolean,
+): GraphQLFormattedError[] {
+  const format = formatError(hideThresholds);
+  return errors.map((error) => {
+    const original = unwrapResolverError(error);
+    if (!isClientSafe(original) && !isClientSafe(error) && !isDatabaseUnavailable(original)) {
+      log.error({ err: rootCause(error), path: error.path }, "unexpected error while resolving");
+    }
+    const formatted = format(error.toJSON(), error);
+    return { ...formatted, extensions: { ...formatted.extensions, requestId } };
+  });
+}
+
 type TracedContext = {
   requestId: string;
   /** The OpenTelemetry trace id; null when tracing is off. */

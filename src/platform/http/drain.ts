@@ -15,12 +15,21 @@ export type Drain = {
    * gets 503 SERVICE_UNAVAILABLE, and the connections still open after that are dropped.
    */
   close(drainMs?: number): Promise<void>;
+  /** Once closing: resolves when no HTTP request is waiting for its answer any more. */
+  idle(): Promise<void>;
 };
 
 /** Shutdown for a Fastify server. Register before the routes. */
 export function registerDrain(app: FastifyInstance): Drain {
   let draining = false;
   const inFlight = new Map<FastifyRequest, FastifyReply>();
+  const waitingForIdle = new Set<() => void>();
+  const settled = (request: FastifyRequest) => {
+    inFlight.delete(request);
+    if (inFlight.size > 0) return;
+    for (const wake of waitingForIdle) wake();
+    waitingForIdle.clear();
+  };
 
   app.addHook("preClose", async () => {
     draining = true;
@@ -31,9 +40,11 @@ export function registerDrain(app: FastifyInstance): Drain {
         retryAfter: unavailableRetryAfterSeconds,
       });
     }
+    // A WebSocket upgrade never gets an HTTP answer: its connection is closed by shutdown itself (1001).
+    if (request.headers.upgrade !== undefined) return;
     inFlight.set(request, reply);
     // "close" comes once the response is out, or the client went away first.
-    reply.raw.once("close", () => inFlight.delete(request));
+    reply.raw.once("close", () => settled(request));
   });
   app.addHook("onSend", async (_request, reply) => {
     // Otherwise a keep-alive connection stays open after its last answer until the client or the
@@ -56,6 +67,7 @@ export function registerDrain(app: FastifyInstance): Drain {
   };
 
   return {
+    idle: () => (inFlight.size === 0 ? Promise.resolve() : new Promise((resolve) => waitingForIdle.add(resolve))),
     async close(drainMs) {
       const closed = app.close();
       if (drainMs === undefined) return closed;

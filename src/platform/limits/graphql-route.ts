@@ -1,6 +1,7 @@
 import { Readable } from "node:stream";
 import { type ApolloServer, type BaseContext, HeaderMap, type HTTPGraphQLRequest } from "@apollo/server";
 import type { ApolloFastifyContextFunction } from "@as-integrations/fastify";
+import type { WebsocketHandler } from "@fastify/websocket";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { countStatements } from "../db/statement-count.js";
 import { replyWithFastifyError, sendGraphQLError, withRequestId } from "../errors/http-responses.js";
@@ -28,6 +29,8 @@ export type GraphQLRouteOptions<Context extends BaseContext> = Readonly<{
   cancellable?: <T>(work: () => Promise<T>) => { result: Promise<T>; cancel(): Promise<number> };
   /** Persisted queries are on (auto or trusted): mistakes in the APQ extension are answered here. */
   persistedQueries: boolean;
+  /** Subscriptions: a GET that asks to upgrade to WebSocket goes here (platform/realtime). */
+  wsHandler?: WebsocketHandler;
 }>;
 
 declare module "fastify" {
@@ -75,13 +78,13 @@ export async function registerGraphQLRoute<Context extends BaseContext>(
   await app.register(async (scope) => {
     scope.setErrorHandler(replyWithFastifyError);
 
-    scope.route({
-      method: ["GET", "POST", "OPTIONS"],
-      url: options.path ?? "/graphql",
+    const url = options.path ?? "/graphql";
+    const route = {
+      url,
       // HEAD would reach Apollo, which answers 405: leave it to the not-found handler's 405 with `Allow`.
       exposeHeadRoute: false,
       bodyLimit: options.bodyLimitBytes,
-      async handler(request, reply) {
+      async handler(request: FastifyRequest, reply: FastifyReply) {
         // Not a CORS preflight (the CORS plugin answers those before routing): say what the endpoint takes.
         if (request.method === "OPTIONS") return reply.code(204).header("allow", "GET, POST, OPTIONS").send();
         const payload = request.method === "GET" ? request.query : request.body;
@@ -135,7 +138,10 @@ export async function registerGraphQLRoute<Context extends BaseContext>(
         request.graphqlTrace?.errorCodes.push("TIMEOUT");
         return sendGraphQLError(request, reply, 503, "TIMEOUT", deadlineMessage);
       },
-    });
+    };
+    scope.route({ ...route, method: ["POST", "OPTIONS"] });
+    // @fastify/websocket takes a WebSocket handler on a GET-only route.
+    scope.route({ ...route, method: "GET", ...(options.wsHandler ? { wsHandler: options.wsHandler } : {}) });
   });
 }
 
