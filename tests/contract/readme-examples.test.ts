@@ -4,12 +4,21 @@
 // in the seed or an id nobody can know fails here. Mutations run once, in order, on this file's own database.
 import { readFile } from "node:fs/promises";
 import { type OperationDefinitionNode, parse } from "graphql";
+import { type Client, createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WebSocket } from "ws";
 import { SEED_ACCOUNTS, SEED_PASSWORD } from "../../src/seed/index.js";
 import { startTestGateway, type TestGateway } from "../helpers/gateway.js";
+import { eventually } from "../helpers/smtp.js";
 
 type Account = keyof typeof SEED_ACCOUNTS;
-type Example = { source: string; name: string; as: Account | null; variables: string[] };
+type Example = {
+  source: string;
+  name: string;
+  as: Account | null;
+  variables: string[];
+  operation: OperationDefinitionNode["operation"];
+};
 
 const readme = await readFile(new URL("../../README.md", import.meta.url), "utf8");
 
@@ -33,6 +42,7 @@ function examples(): Example[] {
         name: op.name?.value ?? comment?.slice(0, 60) ?? source.split("\n")[0]?.slice(0, 60) ?? "",
         as: as as Account | null,
         variables: (op.variableDefinitions ?? []).map((v) => v.variable.name.value),
+        operation: op.operation,
       });
     }
   }
@@ -70,6 +80,10 @@ describe("README examples", () => {
   const cookies = new Map<string, string>();
   // Answers by operation name and by root field, the latest winning: where VARIABLES reads from.
   const answers: Record<string, unknown> = {};
+  // Subscription examples listen over WebSocket from where they stand in the README; the examples after
+  // them (a mutation the README shows next) must bring each at least one event.
+  let wsUrl = "";
+  const subscriptions: { name: string; client: Client; first: Promise<Record<string, unknown>> }[] = [];
 
   beforeAll(async () => {
     gw = await startTestGateway("pglite");
@@ -81,8 +95,10 @@ describe("README examples", () => {
       headers: { authorization: `Bearer ${await signIn(lookup.as)}` },
     });
     answers.DemoIds = data;
+    wsUrl = `${(await gw.gateway.app.listen({ host: "127.0.0.1", port: 0 })).replace(/^http/, "ws")}/graphql`;
   }, 120_000);
   afterAll(async () => {
+    for (const subscription of subscriptions) subscription.client.dispose();
     await gw?.close();
   });
 
@@ -116,6 +132,23 @@ describe("README examples", () => {
       }
       const headers: Record<string, string> = {};
       if (example.as) headers.authorization = `Bearer ${await signIn(example.as)}`;
+      if (example.operation === "subscription") {
+        const client = createClient({
+          url: wsUrl,
+          webSocketImpl: WebSocket,
+          retryAttempts: 0,
+          connectionParams: headers.authorization ? { authorization: headers.authorization } : {},
+        });
+        const first = new Promise<Record<string, unknown>>((resolve, reject) => {
+          client.subscribe(
+            { query: example.source, variables },
+            { next: (event) => resolve(event as Record<string, unknown>), error: reject, complete: () => {} },
+          );
+        });
+        subscriptions.push({ name: example.name, client, first });
+        await eventually(() => gw.gateway.events.subscribers >= subscriptions.length, 20_000, "the subscription");
+        return;
+      }
       if (cookies.size > 0) headers.cookie = [...cookies].map(([k, v]) => `${k}=${v}`).join("; ");
 
       const response = await gw.graphql(example.source, { variables, headers });
@@ -141,4 +174,16 @@ describe("README examples", () => {
       if (/^\w+$/.test(example.name)) answers[example.name] = data;
     });
   }
+
+  it("every subscription example received an event, with data and no errors", async () => {
+    expect(subscriptions.length).toBeGreaterThan(0);
+    for (const subscription of subscriptions) {
+      const event = await subscription.first;
+      expect(event.errors, subscription.name).toBeUndefined();
+      expect(
+        Object.values((event.data ?? {}) as object).every((value) => value !== null),
+        subscription.name,
+      ).toBe(true);
+    }
+  });
 });

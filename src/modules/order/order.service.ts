@@ -29,7 +29,6 @@ import type { PlaceOrderInput } from "./order.input.js";
 import { orderConfirmationContent, orderConfirmationMail, orderStatusContent, orderStatusMail } from "./order.mail.js";
 import type { OrderPayload } from "./order.payload.js";
 import { idempotencyKeyConstraint, orderRepository } from "./order.repository.js";
-import type { OrderUpdatedArgs } from "./order.subscription.js";
 import type { ShippingAddress } from "./order.type.js";
 
 /** Every order change, published after its transaction committed (subscribers filter what is theirs). */
@@ -58,7 +57,7 @@ export async function findOrderItem(ctx: RequestContext, id: string) {
  * `orderUpdated`: the caller's orders as they change (admins: all, or one by id), resuming after a
  * cursor when given. Another customer's order id is refused like one that does not exist.
  */
-export async function orderUpdates(ctx: RequestContext, args: OrderUpdatedArgs) {
+export async function orderUpdates(ctx: RequestContext, args: { id?: string | null; after?: string | null }) {
   const viewer = requireViewer(ctx);
   const admin = viewer.role === "ADMIN";
   const only = args.id ? parseId(args.id, "id") : null;

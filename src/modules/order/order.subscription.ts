@@ -1,6 +1,7 @@
-import { Args, ArgsType, Field, ID, ObjectType, Resolver, Root, Subscription } from "type-graphql";
+import { Args, ArgsType, Directive, Field, ID, ObjectType, Resolver, Root, Subscription } from "type-graphql";
 import type { RequestContext } from "../../context.js";
 import type { Order as OrderRow } from "../../generated/prisma/client.js";
+import { cacheHint } from "../../platform/cache/index.js";
 import { encodeEventCursor } from "../../platform/realtime/index.js";
 import { orderUpdates } from "./order.service.js";
 import { Order } from "./order.type.js";
@@ -29,6 +30,7 @@ export class OrderEvent {
 
 @Resolver()
 export class OrderSubscriptionResolver {
+  @Directive(cacheHint.private)
   @Subscription(() => OrderEvent, {
     description:
       "Your orders as they change (admins: every order, or the one named by `id`). Needs sign-in (the access token in `connection_init`).",

@@ -242,7 +242,7 @@ export async function registerSubscriptionServer<Context extends object & { requ
       );
     },
 
-    onNext(ctx, id, _payload, args, result) {
+    onNext(ctx, _id, _payload, args, result) {
       if (!result.errors) return;
       const { requestId } = args.contextValue as Context;
       return { ...result, errors: present(ctx, requestId, result.errors) } as never;
