@@ -13,6 +13,7 @@
 //   8. Errors            masking, codes, request id on every error          platform/errors
 //   9. Invalidation      what the request wrote is dropped from the cache   platform/cache
 //                        on every instance before its response leaves
+//  10. Metrics           the finished request's series (server.ts, when on) platform/metrics
 import { ApolloServer } from "@apollo/server";
 import {
   ApolloServerPluginCacheControlDisabled,
@@ -50,6 +51,7 @@ import {
   textInputGuardPlugin,
 } from "./platform/limits/index.js";
 import { ChangeNotices } from "./platform/loaders/index.js";
+import type { Metrics } from "./platform/metrics/index.js";
 import { answerPlannedRelations } from "./platform/planner/index.js";
 import {
   type AppliedFieldLimits,
@@ -73,6 +75,8 @@ export type PipelineServices = Readonly<{
   manifest: OperationManifest;
   /** The response cache's store; null when RESPONSE_CACHE is off. */
   cache: TaggedCache | null;
+  /** Where stages report what they refused or found; null when metrics are off (nothing is recorded). */
+  metrics: Metrics | null;
 }>;
 
 export type PipelineOptions = Readonly<{
@@ -94,6 +98,7 @@ export async function registerRequestPipeline(
 ): Promise<{ fieldLimits: AppliedFieldLimits; stop: () => Promise<void> }> {
   const protection = options.protection ? protectionStages(config, services, options.fieldLimits) : null;
   const persisted = config.graphql.persistedOperations;
+  const { metrics } = services;
 
   // 1. HTTP hardening
   if (protection) await registerHttpHardening(app, protection.http);
@@ -125,6 +130,7 @@ export async function registerRequestPipeline(
           selections: new SharedSelections(typeSchema, sharedFields(typeSchema, hasPublicRule)),
           maxTtlSeconds: config.responseCache.maxTtlSeconds,
           httpMaxAgeSeconds: config.responseCache.httpMaxAgeSeconds,
+          onLookup: metrics ? (hit) => metrics.cacheLookup(hit) : undefined,
         }),
       ]
     : // No hints are read: the plugin alone costs about half the throughput (stack-facts).
@@ -174,9 +180,10 @@ export async function registerRequestPipeline(
     persistedQueries: persisted.mode !== "off",
     // Past the deadline, the request's statements still running in PostgreSQL are cancelled.
     cancellable: protection ? services.db.cancellable : undefined,
+    onLoaderBatch: metrics?.loaderBatch,
     context: async (request, reply): Promise<RequestContext> => {
       const viewer = await authenticate(request, services.auth.tokens, services.auth.revocations);
-      const trace: RequestTrace = { operationName: null, errorCodes: [] };
+      const trace: RequestTrace = { operationName: null, operationType: null, errorCodes: [] };
       request.graphqlTrace = trace;
       const { prisma } = services.db;
       const changes = new ChangeNotices();
@@ -223,6 +230,7 @@ export async function registerRequestPipeline(
 
 /** The protecting stages, configured once. */
 function protectionStages(config: Config, services: PipelineServices, fieldLimitTable: FieldLimitTable) {
+  const { metrics } = services;
   const limitSettings: QueryLimitSettings = {
     maxDepth: config.graphql.maxDepth,
     maxAliases: config.graphql.maxAliases,
@@ -243,9 +251,16 @@ function protectionStages(config: Config, services: PipelineServices, fieldLimit
         limiter: services.limiter,
         maxCost: config.graphql.maxCost,
         budget: { capacity: config.rateLimit.budget, restorePerSecond: config.rateLimit.restoreRate },
+        onRefusal: metrics ? (reason) => metrics.budgetRefused(reason) : undefined,
       }),
     ],
-    fieldLimits: (schema: GraphQLSchema) => fieldLimitGuard(schema, fieldLimitTable, services.limiter),
+    fieldLimits: (schema: GraphQLSchema) =>
+      fieldLimitGuard(
+        schema,
+        fieldLimitTable,
+        services.limiter,
+        metrics ? (field, reason) => metrics.fieldLimitRefused(field, reason) : undefined,
+      ),
   };
 }
 

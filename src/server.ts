@@ -12,6 +12,14 @@ import type { JobQueue } from "./platform/jobs/index.js";
 import { loadOperationManifests } from "./platform/limits/index.js";
 import { createLogger, type Logger } from "./platform/logger/index.js";
 import type { MailTransport, Outbox } from "./platform/mail/index.js";
+import {
+  createMetricsApp,
+  Metrics,
+  operationNamesOf,
+  registerMetricsRoute,
+  registerRequestMetrics,
+  registerServiceGauges,
+} from "./platform/metrics/index.js";
 import { type AppliedFieldLimits, type FieldLimitTable, fieldLimits, Limiter } from "./platform/rate-limit/index.js";
 import { connectRedis, type RedisConnection } from "./platform/redis/index.js";
 
@@ -45,6 +53,13 @@ export type Gateway = {
   fieldLimits: AppliedFieldLimits;
   /** The background job queue (with this process's workers unless JOBS_WORKER=false). */
   jobs: JobQueue;
+  /**
+   * This gateway's Prometheus registry, for features that add series of their own (`metrics.gauge`...);
+   * null when metrics are off (no METRICS_PORT or METRICS_TOKEN).
+   */
+  metrics: Metrics | null;
+  /** The metrics' own listener when METRICS_PORT is set (main.ts listens on it); otherwise null. */
+  metricsApp: FastifyInstance | null;
   /**
    * Stops accepting, lets in-flight requests finish, then closes the database and Redis. With `drainMs`,
    * requests still unanswered after that long get 503 SERVICE_UNAVAILABLE instead of a reset connection.
@@ -83,6 +98,24 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
 
   const app = createHttpApp({ trustProxy: config.http.trustProxy, bodyLimitBytes: config.http.bodyLimitBytes }, logger);
   const drain = registerDrain(app);
+  const metrics = config.metrics
+    ? new Metrics({ knownOperations: operationNamesOf(manifests.manifest.values()) })
+    : null;
+  let metricsApp: FastifyInstance | null = null;
+  if (metrics && config.metrics) {
+    registerRequestMetrics(app, metrics);
+    registerServiceGauges(
+      metrics,
+      {
+        databasePool: db.poolStats,
+        redisReady: redis ? () => redis.isReady() : undefined,
+        jobQueue: () => jobs.queue.stats(),
+      },
+      logger,
+    );
+    if (config.metrics.port === null) registerMetricsRoute(app, metrics, config.metrics.token);
+    else metricsApp = createMetricsApp(metrics, config.metrics.token);
+  }
   registerHealthRoutes(
     app,
     { database: () => db.prisma.$queryRaw`SELECT 1`, ...(redis ? { redis: () => redis.health() } : {}) },
@@ -100,6 +133,7 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
       auth: { tokens, revocations, passwordResetUrl: config.mail.passwordResetUrl },
       mail: deps.mailOutbox ?? jobs.outbox,
       jobs: jobs.queue,
+      metrics,
     },
     { protection: deps.withoutProtection !== true, fieldLimits: deps.fieldLimits ?? fieldLimits },
   );
@@ -115,12 +149,16 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
     limiter,
     fieldLimits: pipeline.fieldLimits,
     jobs: jobs.queue,
+    metrics,
+    metricsApp,
     async close(options = {}) {
       try {
         await drain.close(options.drainMs);
         // Only now: in-flight operations needed Apollo running.
         await pipeline.stop();
       } finally {
+        // Scrapes go on while the drain runs: the last ones show how the shutdown went.
+        await metricsApp?.close();
         // Running jobs finish (or are failed for a retry) before the database they use closes.
         await jobs.queue.stop();
         await revocations.close();

@@ -111,6 +111,12 @@ const envSchema = z.object({
     .max(24 * 3600)
     .default(30),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  METRICS_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
+  METRICS_HOST: z.string().min(1).optional(),
+  METRICS_TOKEN: z
+    .string()
+    .regex(/^[\x21-\x7e]{32,256}$/, "must be 32 to 256 printable characters without spaces (e.g. openssl rand -hex 32)")
+    .optional(),
 });
 
 /** Names of every variable read; `.env.example` must document exactly these (a contract test checks). */
@@ -208,6 +214,17 @@ export type Config = Readonly<{
    * what it buys (bench) and to compare its answers with the loaders' (tests).
    */
   queryPlanner: boolean;
+  /**
+   * Prometheus metrics (platform/metrics). Off (null) unless METRICS_PORT or METRICS_TOKEN is set: nothing is
+   * recorded then, so a gateway without a scraper pays nothing for them.
+   */
+  metrics: Readonly<{
+    /** A listener of its own for `/metrics`; null: `/metrics` is served on the API port (token required). */
+    port: number | null;
+    host: string;
+    /** Scrapes must send `Authorization: Bearer <token>`; null: no token (separate port only). */
+    token: string | null;
+  }> | null;
   /** Shared response cache for public reads, invalidated by the writes (platform/cache). */
   responseCache: Readonly<{
     enabled: boolean;
@@ -269,14 +286,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       "REFRESH_COOKIE_INSECURE_DEV: development only; production refresh cookies are always __Host- and Secure",
     );
   }
+  if (e.METRICS_PORT !== undefined && e.METRICS_PORT === e.PORT) {
+    problems.push("METRICS_PORT: must differ from PORT (unset it to serve /metrics on PORT behind METRICS_TOKEN)");
+  }
+  if (e.METRICS_HOST !== undefined && e.METRICS_PORT === undefined) {
+    problems.push("METRICS_HOST: only used with METRICS_PORT (the metrics listener's interface)");
+  }
   if (problems.length > 0) throw new ConfigError(problems);
+  // Outside production listen on loopback only, so a laptop never exposes a dev server with a dev key.
+  const host = e.HOST ?? (isProduction ? "0.0.0.0" : "127.0.0.1");
 
   return deepFreeze({
     env: e.NODE_ENV,
     isProduction,
     http: {
-      // Outside production listen on loopback only, so a laptop never exposes a dev server with a dev key.
-      host: e.HOST ?? (isProduction ? "0.0.0.0" : "127.0.0.1"),
+      host,
       port: e.PORT,
       shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
       trustProxy: e.TRUST_PROXY ?? [],
@@ -346,6 +370,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     idempotencyKeyTtlHours: e.IDEMPOTENCY_KEY_TTL_HOURS,
     queryPlanner: e.QUERY_PLANNER,
+    // Never on the API port without a token: the metrics name operations and show load to whoever asks.
+    metrics:
+      e.METRICS_PORT !== undefined || e.METRICS_TOKEN !== undefined
+        ? { port: e.METRICS_PORT ?? null, host: e.METRICS_HOST ?? host, token: e.METRICS_TOKEN ?? null }
+        : null,
     responseCache: {
       enabled: e.RESPONSE_CACHE,
       maxTtlSeconds: e.RESPONSE_CACHE_MAX_TTL_SECONDS,

@@ -19,6 +19,8 @@ export type CostPluginOptions = Readonly<{
   maxCost: number;
   /** The caller's budget: capacity and restore rate. */
   budget: BucketSettings;
+  /** Told of every refusal (metrics): `query_cost` above maxCost, `budget` when the budget is used up. */
+  onRefusal?: (reason: "budget" | "query_cost") => void;
 }>;
 
 /** What an answer from the response cache costs (README, "Caching"): a tenth of the price, at least 1 point. */
@@ -34,7 +36,7 @@ const REJECTED_REQUEST_COST = 1;
  * resolver, so they cost no SQL.
  */
 export function costLimitPlugin(options: CostPluginOptions): ApolloServerPlugin<LimitsContext> {
-  const { limiter, maxCost, budget } = options;
+  const { limiter, maxCost, budget, onRefusal } = options;
 
   const take = (limits: RequestLimits, cost: number) =>
     limiter.takeTokens(limits.caller.key, cost, budget, { failClosed: false });
@@ -58,6 +60,7 @@ export function costLimitPlugin(options: CostPluginOptions): ApolloServerPlugin<
           const requested = operationCost(schema, document, operation, request.variables);
           if (requested > maxCost) {
             limits.cost = report(requested, await take(limits, 0));
+            onRefusal?.("query_cost");
             throw new ClientError(
               "QUERY_TOO_COMPLEX",
               `This operation would cost ${requested} points; one operation may cost at most ${maxCost}. ` +
@@ -72,6 +75,7 @@ export function costLimitPlugin(options: CostPluginOptions): ApolloServerPlugin<
           if (!state.allowed) {
             const retryAfter = Math.max(1, Math.ceil(state.retryAfterMs / 1000));
             noteRefusal(limits, 429, retryAfter);
+            onRefusal?.("budget");
             throw new ClientError(
               "RATE_LIMITED",
               `This operation costs ${price} points and your budget has ${state.available} left ` +

@@ -2,7 +2,7 @@ import { Readable } from "node:stream";
 import { type ApolloServer, type BaseContext, HeaderMap, type HTTPGraphQLRequest } from "@apollo/server";
 import type { ApolloFastifyContextFunction } from "@as-integrations/fastify";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { countStatements } from "../db/statement-count.js";
+import { countStatements, type StatementCount } from "../db/statement-count.js";
 import { replyWithFastifyError, sendGraphQLError, withRequestId } from "../errors/http-responses.js";
 import { deadlineMessage } from "./deadline.js";
 import {
@@ -28,6 +28,8 @@ export type GraphQLRouteOptions<Context extends BaseContext> = Readonly<{
   cancellable?: <T>(work: () => Promise<T>) => { result: Promise<T>; cancel(): Promise<number> };
   /** Persisted queries are on (auto or trusted): mistakes in the APQ extension are answered here. */
   persistedQueries: boolean;
+  /** Told the size of each DataLoader batch the request dispatches (metrics; statement-count.ts). */
+  onLoaderBatch?: (size: number) => void;
 }>;
 
 declare module "fastify" {
@@ -107,7 +109,7 @@ export async function registerGraphQLRoute<Context extends BaseContext>(
           timer = setTimeout(resolve, options.deadlineMs, TIMED_OUT);
           timer.unref(); // never what keeps a stopping process alive
         });
-        const counter = { count: 0 };
+        const counter: StatementCount = { count: 0, onLoaderBatch: options.onLoaderBatch };
         request.sqlStatements = counter;
         const run = () => countStatements(counter, () => handle(request, reply));
         const scoped = options.cancellable ? options.cancellable(run) : { result: run(), cancel: async () => 0 };

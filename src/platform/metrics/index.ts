@@ -1,0 +1,9 @@
+export { createMetricsApp, registerMetricsRoute, registerRequestMetrics } from "./endpoint.js";
+export {
+  type FinishedRequest,
+  Metrics,
+  type MetricsOptions,
+  operationNamesOf,
+  type RequestOutcome,
+} from "./metrics.js";
+export { registerServiceGauges, type ServiceProbes } from "./service-gauges.js";
