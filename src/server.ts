@@ -12,14 +12,7 @@ import type { JobQueue } from "./platform/jobs/index.js";
 import { loadOperationManifests } from "./platform/limits/index.js";
 import { createLogger, type Logger } from "./platform/logger/index.js";
 import type { MailTransport, Outbox } from "./platform/mail/index.js";
-import {
-  createMetricsApp,
-  Metrics,
-  operationNamesOf,
-  registerMetricsRoute,
-  registerRequestMetrics,
-  registerServiceGauges,
-} from "./platform/metrics/index.js";
+import { exposeMetrics, type Metrics, operationNamesOf } from "./platform/metrics/index.js";
 import { type AppliedFieldLimits, type FieldLimitTable, fieldLimits, Limiter } from "./platform/rate-limit/index.js";
 import { connectRedis, type RedisConnection } from "./platform/redis/index.js";
 
@@ -98,24 +91,17 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
 
   const app = createHttpApp({ trustProxy: config.http.trustProxy, bodyLimitBytes: config.http.bodyLimitBytes }, logger);
   const drain = registerDrain(app);
-  const metrics = config.metrics
-    ? new Metrics({ knownOperations: operationNamesOf(manifests.manifest.values()) })
-    : null;
-  let metricsApp: FastifyInstance | null = null;
-  if (metrics && config.metrics) {
-    registerRequestMetrics(app, metrics);
-    registerServiceGauges(
-      metrics,
-      {
-        databasePool: db.poolStats,
-        redisReady: redis ? () => redis.isReady() : undefined,
-        jobQueue: () => jobs.queue.stats(),
-      },
-      logger,
-    );
-    if (config.metrics.port === null) registerMetricsRoute(app, metrics, config.metrics.token);
-    else metricsApp = createMetricsApp(metrics, config.metrics.token);
-  }
+  const { metrics, metricsApp } = config.metrics
+    ? exposeMetrics(app, config.metrics, {
+        knownOperations: operationNamesOf(manifests.manifest.values()),
+        probes: {
+          databasePool: db.poolStats,
+          redisReady: redis ? () => redis.isReady() : undefined,
+          jobQueue: () => jobs.queue.stats(),
+        },
+        log: logger,
+      })
+    : { metrics: null, metricsApp: null };
   registerHealthRoutes(
     app,
     { database: () => db.prisma.$queryRaw`SELECT 1`, ...(redis ? { redis: () => redis.health() } : {}) },

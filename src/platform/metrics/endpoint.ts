@@ -1,7 +1,33 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { sendGraphQLError } from "../errors/http-responses.js";
-import type { Metrics } from "./metrics.js";
+import type { Logger } from "../logger/index.js";
+import { Metrics } from "./metrics.js";
+import { registerServiceGauges, type ServiceProbes } from "./service-gauges.js";
+
+export type MetricsSettings = Readonly<{
+  /** A listener of its own; null: `/metrics` on the API's app. */
+  port: number | null;
+  token: string | null;
+}>;
+
+/**
+ * Turns the metrics on for a gateway: its registry (operation names of the published manifests known in
+ * advance), the per-request hook on `app`, the scrape-time gauges, and `/metrics` either on `app` or on an
+ * app of its own (`metricsApp`, for the caller to listen on).
+ */
+export function exposeMetrics(
+  app: FastifyInstance,
+  settings: MetricsSettings,
+  options: Readonly<{ knownOperations: Iterable<string>; probes: ServiceProbes; log: Logger }>,
+): { metrics: Metrics; metricsApp: FastifyInstance | null } {
+  const metrics = new Metrics({ knownOperations: options.knownOperations });
+  registerRequestMetrics(app, metrics);
+  registerServiceGauges(metrics, options.probes, options.log);
+  if (settings.port !== null) return { metrics, metricsApp: createMetricsApp(metrics, settings.token) };
+  registerMetricsRoute(app, metrics, settings.token);
+  return { metrics, metricsApp: null };
+}
 
 /**
  * Observes every finished request to the GraphQL route, from what it carries at the end (its trace and

@@ -1,4 +1,10 @@
-export { createMetricsApp, registerMetricsRoute, registerRequestMetrics } from "./endpoint.js";
+export {
+  createMetricsApp,
+  exposeMetrics,
+  type MetricsSettings,
+  registerMetricsRoute,
+  registerRequestMetrics,
+} from "./endpoint.js";
 export {
   type FinishedRequest,
   Metrics,
