@@ -18,6 +18,8 @@ const categoriesOnce: FieldLimitTable = {
 
 type Samples = Map<string, number>;
 
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** Parses the text exposition into `name{labels}` -> value (labels as printed, in prom-client's order). */
 function parseSamples(text: string): Samples {
   const samples: Samples = new Map();
@@ -67,6 +69,9 @@ for (const backend of backends) {
           RATE_LIMIT_BUDGET: "1000",
           RATE_LIMIT_RESTORE_RATE: "0.01",
           QUERY_MAX_COST: "500",
+          // Jobs stay queued (no worker here), and pg-boss counts them every second.
+          JOBS_WORKER: "false",
+          JOBS_MONITOR_INTERVAL_SECONDS: "1",
         },
         serverDeps: { fieldLimits: categoriesOnce },
       });
@@ -160,6 +165,24 @@ for (const backend of backends) {
       expect(moved("gateway_response_cache_lookups_total", { result: "hit" })).toBe(1);
       // The hit sent no SQL at all.
       expect(moved("gateway_graphql_sql_statements_bucket", { le: "0", operation: "CachedProduct" })).toBe(1);
+    });
+
+    it("reports the job queue's depth, as pg-boss counts it", async () => {
+      const kind = jobKinds.find((job) => job.name.endsWith("password-reset"))?.name ?? "";
+      const ready = async () => (await scrape()).get(series("gateway_job_queue_jobs", { kind, state: "ready" }));
+      const before = await ready();
+      expect(before).toBeDefined();
+      const response = await gw.graphql(
+        'mutation { requestPasswordReset(input: { email: "alice@example.com" }) { success } }',
+      );
+      expect(response.errors).toBeUndefined();
+      // Counted on pg-boss's next monitor pass: wait for it (up to 30 s), then the job is there, once.
+      let now = before;
+      for (let waited = 0; waited < 30_000 && now === before; waited += 200) {
+        await pause(200);
+        now = await ready();
+      }
+      expect(now).toBe((before ?? 0) + 1);
     });
 
     it("reports the pool (server only), the job queue and the process", async () => {
