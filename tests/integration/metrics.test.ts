@@ -115,7 +115,16 @@ for (const backend of backends) {
         ).toBe("BAD_USER_INPUT");
         expect((await gw.graphql("{ noSuchField }")).errors?.[0]?.extensions.code).toBe("GRAPHQL_VALIDATION_FAILED");
         expect((await gw.graphql("{ __typename }")).errors).toBeUndefined();
+        // Refused by the HTTP layer, before GraphQL: still counted, with its code.
+        const malformed = await gw.gateway.app.inject({
+          method: "POST",
+          url: "/graphql",
+          headers: { "content-type": "application/json" },
+          payload: "{ not json",
+        });
+        expect(malformed.json().errors[0].extensions.code).toBe("BAD_REQUEST");
       });
+      expect(moved("gateway_graphql_errors_total", { code: "BAD_REQUEST" })).toBe(1);
       expect(moved("gateway_graphql_errors_total", { code: "BAD_USER_INPUT" })).toBe(1);
       expect(moved("gateway_graphql_errors_total", { code: "GRAPHQL_VALIDATION_FAILED" })).toBe(1);
       expect(
@@ -126,7 +135,7 @@ for (const backend of backends) {
           operation: "(unresolved)",
           outcome: "client_error",
         }),
-      ).toBe(1);
+      ).toBe(2);
       expect(
         moved("gateway_graphql_request_duration_seconds_count", { operation: "(anonymous)", outcome: "success" }),
       ).toBe(1);

@@ -18,6 +18,8 @@ declare module "fastify" {
     graphqlTrace: RequestTrace | null;
     /** SQL statements the request sent (GraphQL requests: see graphql-route.ts). */
     sqlStatements: StatementCount | null;
+    /** The code of an error answered at the HTTP level (errors/http-responses.ts), for the metrics. */
+    httpErrorCode: string | null;
   }
 }
 
@@ -53,6 +55,7 @@ export function createHttpApp(settings: HttpAppSettings, logger: Logger): Fastif
   });
   app.decorateRequest("graphqlTrace", null);
   app.decorateRequest("sqlStatements", null);
+  app.decorateRequest("httpErrorCode", null);
   registerErrorResponses(app);
 
   app.addHook("onSend", async (request, reply) => {

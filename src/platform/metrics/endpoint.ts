@@ -40,7 +40,8 @@ export function registerRequestMetrics(app: FastifyInstance, metrics: Metrics, p
       metrics.observeRequest({
         operationName: trace?.operationName ?? null,
         resolved: trace?.operationType != null,
-        errorCodes: trace?.errorCodes ?? [],
+        // Refused before GraphQL ran (no trace): the code the HTTP-level answer carried.
+        errorCodes: trace?.errorCodes ?? (request.httpErrorCode ? [request.httpErrorCode] : []),
         status: reply.statusCode,
         durationSeconds: reply.elapsedTime / 1000,
         sqlStatements: request.sqlStatements?.count ?? null,
