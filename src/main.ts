@@ -15,6 +15,15 @@ async function main() {
     process.exit(1);
   }
   const logger = createLogger(config.log.level);
+  // Until the server is up there is nothing to drain: a signal (an orchestrator giving up on a slow start)
+  // stops the process at once. Said explicitly because under a container's PID 1 a signal without a
+  // handler is ignored, and the start-up (migrations, a demo seed) would run on until SIGKILL.
+  const stopDuringStartUp = (signal: string) => {
+    logger.info({ signal }, "stopping during start-up");
+    process.exit(0);
+  };
+  process.on("SIGTERM", stopDuringStartUp);
+  process.on("SIGINT", stopDuringStartUp);
 
   const db = await openDatabase(
     {
@@ -62,8 +71,6 @@ async function main() {
   }
 
   const gateway = await buildServer(config, { db, logger });
-  const address = await gateway.app.listen({ host: config.http.host, port: config.http.port });
-  logger.info(`GraphQL at ${address}/graphql`);
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -89,8 +96,17 @@ async function main() {
       },
     );
   };
+
+  const address = await gateway.app.listen({ host: config.http.host, port: config.http.port });
+  process.off("SIGTERM", stopDuringStartUp);
+  process.off("SIGINT", stopDuringStartUp);
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
+  if (gateway.metricsApp && config.metrics?.port) {
+    const metricsAddress = await gateway.metricsApp.listen({ host: config.metrics.host, port: config.metrics.port });
+    logger.info(`metrics at ${metricsAddress}/metrics`);
+  }
+  logger.info(`GraphQL at ${address}/graphql`);
 }
 
 await main();

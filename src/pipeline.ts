@@ -15,6 +15,7 @@
 //   8. Errors            masking, codes, request id on every error          platform/errors
 //   9. Invalidation      what the request wrote is dropped from the cache   platform/cache
 //                        on every instance before its response leaves
+//  10. Metrics           the finished request's series (server.ts, when on) platform/metrics
 //
 // Subscriptions (GET upgraded to WebSocket on the same path) meet 3 (the token in connection_init), 5 and
 // the cost of 6 when they start, and 7 and 8 for every event                 platform/realtime
@@ -56,6 +57,7 @@ import {
 } from "./platform/limits/index.js";
 import { ChangeNotices } from "./platform/loaders/index.js";
 import type { Logger } from "./platform/logger/index.js";
+import type { Metrics } from "./platform/metrics/index.js";
 import { answerPlannedRelations } from "./platform/planner/index.js";
 import {
   type AppliedFieldLimits,
@@ -91,6 +93,8 @@ export type PipelineServices = Readonly<{
   /** Real-time events (Redis pub/sub when configured). */
   events: EventBus;
   log: Logger;
+  /** Where stages report what they refused or found; null when metrics are off (nothing is recorded). */
+  metrics: Metrics | null;
 }>;
 
 export type PipelineOptions = Readonly<{
@@ -117,6 +121,7 @@ export async function registerRequestPipeline(
 }> {
   const protection = options.protection ? protectionStages(config, services, options.fieldLimits) : null;
   const persisted = config.graphql.persistedOperations;
+  const { metrics } = services;
 
   // 1. HTTP hardening
   if (protection) await registerHttpHardening(app, protection.http);
@@ -148,6 +153,7 @@ export async function registerRequestPipeline(
           selections: new SharedSelections(typeSchema, sharedFields(typeSchema, hasPublicRule)),
           maxTtlSeconds: config.responseCache.maxTtlSeconds,
           httpMaxAgeSeconds: config.responseCache.httpMaxAgeSeconds,
+          onLookup: metrics ? (hit) => metrics.cacheLookup(hit) : undefined,
         }),
       ]
     : // No hints are read: the plugin alone costs about half the throughput (stack-facts).
@@ -205,7 +211,7 @@ export async function registerRequestPipeline(
       signedInAccounts: new Set<string>(),
       prisma,
       planner: config.queryPlanner ? queryPlanner : null,
-      trace: { operationName: null, errorCodes: [] },
+      trace: { operationName: null, operationType: null, errorCodes: [] },
       loaders: createModuleLoaders({ prisma, viewer: base.viewer, changes }),
       changes,
       cache: new RequestCache(cacheStore),
@@ -266,6 +272,7 @@ export async function registerRequestPipeline(
     // Past the deadline, the request's statements still running in PostgreSQL are cancelled.
     cancellable: protection ? services.db.cancellable : undefined,
     ...(subscriptions ? { wsHandler: subscriptions.handler } : {}),
+    onLoaderBatch: metrics?.loaderBatch,
     context: async (request, reply): Promise<RequestContext> => {
       const viewer = await authenticate(request, services.auth.tokens, services.auth.revocations);
       const context = createContext(
@@ -301,6 +308,7 @@ export async function registerRequestPipeline(
 
 /** The protecting stages, configured once. */
 function protectionStages(config: Config, services: PipelineServices, fieldLimitTable: FieldLimitTable) {
+  const { metrics } = services;
   const limitSettings: QueryLimitSettings = {
     maxDepth: config.graphql.maxDepth,
     maxAliases: config.graphql.maxAliases,
@@ -312,6 +320,7 @@ function protectionStages(config: Config, services: PipelineServices, fieldLimit
     limiter: services.limiter,
     maxCost: config.graphql.maxCost,
     budget: { capacity: config.rateLimit.budget, restorePerSecond: config.rateLimit.restoreRate },
+    onRefusal: metrics ? (reason) => metrics.budgetRefused(reason) : undefined,
   };
   return {
     http: { production: config.isProduction, corsOrigins: config.http.corsOrigins },
@@ -322,7 +331,13 @@ function protectionStages(config: Config, services: PipelineServices, fieldLimit
       maxRecursiveSelections: true,
     },
     plugins: [costLimitPlugin(costOptions)],
-    fieldLimits: (schema: GraphQLSchema) => fieldLimitGuard(schema, fieldLimitTable, services.limiter),
+    fieldLimits: (schema: GraphQLSchema) =>
+      fieldLimitGuard(
+        schema,
+        fieldLimitTable,
+        services.limiter,
+        metrics ? (field, reason) => metrics.fieldLimitRefused(field, reason) : undefined,
+      ),
     /** A subscription's document is priced like an HTTP operation's, and charged once, when it starts. */
     admitSubscription: admitOperation(costOptions),
   };

@@ -13,6 +13,7 @@ import type { JobQueue } from "./platform/jobs/index.js";
 import { loadOperationManifests } from "./platform/limits/index.js";
 import { createLogger, type Logger } from "./platform/logger/index.js";
 import type { MailTransport, Outbox } from "./platform/mail/index.js";
+import { exposeMetrics, type Metrics, operationNamesOf } from "./platform/metrics/index.js";
 import { type AppliedFieldLimits, type FieldLimitTable, fieldLimits, Limiter } from "./platform/rate-limit/index.js";
 import { createEventBus, type EventBus, type SubscriptionServer } from "./platform/realtime/index.js";
 import { connectRedis, type RedisConnection } from "./platform/redis/index.js";
@@ -57,6 +58,13 @@ export type Gateway = {
   subscriptions: SubscriptionServer | null;
   /** Real-time events: what services publish, shared with every instance through Redis when configured. */
   events: EventBus;
+  /**
+   * This gateway's Prometheus registry, for features that add series of their own (`metrics.gauge`...);
+   * null when metrics are off (no METRICS_PORT or METRICS_TOKEN).
+   */
+  metrics: Metrics | null;
+  /** The metrics' own listener when METRICS_PORT is set (main.ts listens on it); otherwise null. */
+  metricsApp: FastifyInstance | null;
   /**
    * Stops accepting, lets in-flight requests finish, then closes the database and Redis. With `drainMs`,
    * requests still unanswered after that long get 503 SERVICE_UNAVAILABLE instead of a reset connection.
@@ -110,6 +118,17 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
     logger,
   );
   const drain = registerDrain(app);
+  const { metrics, metricsApp } = config.metrics
+    ? exposeMetrics(app, config.metrics, {
+        knownOperations: operationNamesOf(manifests.manifest.values()),
+        probes: {
+          databasePool: db.poolStats,
+          redisReady: redis ? () => redis.isReady() : undefined,
+          jobQueue: () => jobs.queue.stats(),
+        },
+        log: logger,
+      })
+    : { metrics: null, metricsApp: null };
   registerHealthRoutes(
     app,
     { database: () => db.prisma.$queryRaw`SELECT 1`, ...(redis ? { redis: () => redis.health() } : {}) },
@@ -130,9 +149,27 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
       jobs: jobs.queue,
       events,
       log: logger,
+      metrics,
     },
     { protection: deps.withoutProtection !== true, fieldLimits: deps.fieldLimits ?? fieldLimits },
   );
+  const { subscriptions } = pipeline;
+  if (metrics && subscriptions) {
+    metrics.gauge({
+      name: "gateway_websocket_connections",
+      help: "Open WebSocket (subscription) connections on this instance.",
+      collect() {
+        this.set(subscriptions.connections);
+      },
+    });
+    metrics.gauge({
+      name: "gateway_subscriptions",
+      help: "Active GraphQL subscriptions on this instance.",
+      collect() {
+        this.set(subscriptions.subscriptions);
+      },
+    });
+  }
   if (pipeline.fieldLimits.missing.length > 0) {
     logger.info({ missing: pipeline.fieldLimits.missing }, "field rate limits waiting for fields not in the schema");
   }
@@ -147,6 +184,8 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
     jobs: jobs.queue,
     subscriptions: pipeline.subscriptions,
     events,
+    metrics,
+    metricsApp,
     async close(options = {}) {
       try {
         const closing = drain.close(options.drainMs);
@@ -157,6 +196,8 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
         // Only now: in-flight operations needed Apollo running.
         await pipeline.stop();
       } finally {
+        // Scrapes go on while the drain runs: the last ones show how the shutdown went.
+        await metricsApp?.close();
         // Running jobs finish (or are failed for a retry) before the database they use closes.
         await jobs.queue.stop();
         await revocations.close();

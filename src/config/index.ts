@@ -135,6 +135,12 @@ const envSchema = z.object({
     .refine((headers) => headers !== null, { message: "must be key=value pairs, comma-separated" })
     .optional(),
   OTEL_SERVICE_NAME: z.string().min(1).max(256).default("graphql-gateway"),
+  METRICS_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
+  METRICS_HOST: z.string().min(1).optional(),
+  METRICS_TOKEN: z
+    .string()
+    .regex(/^[\x21-\x7e]{32,256}$/, "must be 32 to 256 printable characters without spaces (e.g. openssl rand -hex 32)")
+    .optional(),
 });
 
 /** Names of every variable read; `.env.example` must document exactly these (a contract test checks). */
@@ -239,6 +245,17 @@ export type Config = Readonly<{
     /** How far back, and how many missed events, a reconnecting subscriber's `after:` may replay. */
     resume: ResumeSettings;
   }>;
+  /**
+   * Prometheus metrics (platform/metrics). Off (null) unless METRICS_PORT or METRICS_TOKEN is set: nothing is
+   * recorded then, so a gateway without a scraper pays nothing for them.
+   */
+  metrics: Readonly<{
+    /** A listener of its own for `/metrics`; null: `/metrics` is served on the API port (token required). */
+    port: number | null;
+    host: string;
+    /** Scrapes must send `Authorization: Bearer <token>`; null: no token (separate port only). */
+    token: string | null;
+  }> | null;
   /** Shared response cache for public reads, invalidated by the writes (platform/cache). */
   responseCache: Readonly<{
     enabled: boolean;
@@ -311,14 +328,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       "REFRESH_COOKIE_INSECURE_DEV: development only; production refresh cookies are always __Host- and Secure",
     );
   }
+  if (e.METRICS_PORT !== undefined && e.METRICS_PORT === e.PORT) {
+    problems.push("METRICS_PORT: must differ from PORT (unset it to serve /metrics on PORT behind METRICS_TOKEN)");
+  }
+  if (e.METRICS_HOST !== undefined && e.METRICS_PORT === undefined) {
+    problems.push("METRICS_HOST: only used with METRICS_PORT (the metrics listener's interface)");
+  }
   if (problems.length > 0) throw new ConfigError(problems);
+  // Outside production listen on loopback only, so a laptop never exposes a dev server with a dev key.
+  const host = e.HOST ?? (isProduction ? "0.0.0.0" : "127.0.0.1");
 
   return deepFreeze({
     env: e.NODE_ENV,
     isProduction,
     http: {
-      // Outside production listen on loopback only, so a laptop never exposes a dev server with a dev key.
-      host: e.HOST ?? (isProduction ? "0.0.0.0" : "127.0.0.1"),
+      host,
       port: e.PORT,
       shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
       trustProxy: e.TRUST_PROXY ?? [],
@@ -404,6 +428,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         maxEvents: e.SUBSCRIPTION_RESUME_MAX_EVENTS,
       },
     },
+    // Never on the API port without a token: the metrics name operations and show load to whoever asks.
+    metrics:
+      e.METRICS_PORT !== undefined || e.METRICS_TOKEN !== undefined
+        ? { port: e.METRICS_PORT ?? null, host: e.METRICS_HOST ?? host, token: e.METRICS_TOKEN ?? null }
+        : null,
     responseCache: {
       enabled: e.RESPONSE_CACHE,
       maxTtlSeconds: e.RESPONSE_CACHE_MAX_TTL_SECONDS,

@@ -309,14 +309,23 @@ for (const backend of backends) {
 }
 
 describe.skipIf(backends[0]?.skip)("subscriptions at shutdown", () => {
-  it("closes WebSockets with 1001 once the HTTP requests in flight are answered", async () => {
-    const gw = await startTestGateway(backends[0]?.kind ?? "pglite", { seedScale: 0.01 });
+  it("counts connections in /metrics, and closes WebSockets with 1001 once the HTTP requests in flight are answered", async () => {
+    const metricsToken = "m".repeat(40);
+    const gw = await startTestGateway(backends[0]?.kind ?? "pglite", {
+      seedScale: 0.01,
+      env: { METRICS_TOKEN: metricsToken },
+    });
     const address = await gw.gateway.app.listen({ host: "127.0.0.1", port: 0 });
     const [product] = await gw.db.prisma.product.findMany({ where: { status: "ACTIVE", deletedAt: null }, take: 1 });
     const client = connect(`${address.replace(/^http/, "ws")}/graphql`);
     subscribe(client, "subscription($id: ID!) { productUpdated(id: $id) { cursor } }", { id: product?.id });
     await listening(gw, 1);
-    expect(gw.gateway.subscriptions?.connections).toBe(1);
+    const scrape = await gw.gateway.app.inject({
+      url: "/metrics",
+      headers: { authorization: `Bearer ${metricsToken}` },
+    });
+    expect(scrape.body).toMatch(/^gateway_websocket_connections 1$/m);
+    expect(scrape.body).toMatch(/^gateway_subscriptions 1$/m);
     await gw.close();
     expect((await client.closed).code).toBe(1001);
   });

@@ -30,6 +30,8 @@ export type ResponseCachePluginOptions = Readonly<{
   maxTtlSeconds: number;
   /** Longest `Cache-Control: public, max-age` on GET persisted queries. */
   httpMaxAgeSeconds: number;
+  /** Told of every lookup (metrics): whether the cache had the answer. */
+  onLookup?: (hit: boolean) => void;
 }>;
 
 /** What a stored response holds: its data, and the ETag GET persisted queries answer with. */
@@ -46,7 +48,7 @@ type CachePolicy = { maxAge: number; scope: "PUBLIC" | "PRIVATE" };
  * its response leaves.
  */
 export function responseCachePlugin(options: ResponseCachePluginOptions): ApolloServerPlugin<CacheContext> {
-  const { store, selections, maxTtlSeconds, httpMaxAgeSeconds } = options;
+  const { store, selections, maxTtlSeconds, httpMaxAgeSeconds, onLookup } = options;
   let tagging: FieldTagging;
   let version = "";
   // The policy Apollo's plugin computed for a document's first stored response, reused for its later
@@ -80,6 +82,7 @@ export function responseCachePlugin(options: ResponseCachePluginOptions): Apollo
           // Before the first await: the cost plugin, next in line, prices a cached answer lower.
           limits.cachedAnswer = lookup.then((found) => found.entry !== null);
           const found = await lookup;
+          onLookup?.(found.entry !== null);
           if (found.entry) {
             hit = { response: found.entry.value as StoredResponse, expiresAt: found.entry.expiresAt };
           } else if (found.ticket) {

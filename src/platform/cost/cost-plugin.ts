@@ -20,6 +20,8 @@ export type CostPluginOptions = Readonly<{
   maxCost: number;
   /** The caller's budget: capacity and restore rate. */
   budget: BucketSettings;
+  /** Told of every refusal (metrics): `query_cost` above maxCost, `budget` when the budget is used up. */
+  onRefusal?: (reason: "budget" | "query_cost") => void;
 }>;
 
 /** What an answer from the response cache costs (README, "Caching"): a tenth of the price, at least 1 point. */
@@ -56,9 +58,14 @@ export function admitOperation(options: CostPluginOptions) {
     variables: Record<string, unknown> | undefined,
   ): Promise<ClientError | null> => {
     const requested = operationCost(schema, document, operation, variables);
-    if (requested > options.maxCost) return tooComplex(requested, options.maxCost);
+    if (requested > options.maxCost) {
+      options.onRefusal?.("query_cost");
+      return tooComplex(requested, options.maxCost);
+    }
     const state = await options.limiter.takeTokens(limits.caller.key, requested, options.budget, { failClosed: false });
-    return state.allowed ? null : overBudget(requested, state, options.budget);
+    if (state.allowed) return null;
+    options.onRefusal?.("budget");
+    return overBudget(requested, state, options.budget);
   };
 }
 
@@ -72,7 +79,7 @@ const REJECTED_REQUEST_COST = 1;
  * resolver, so they cost no SQL.
  */
 export function costLimitPlugin(options: CostPluginOptions): ApolloServerPlugin<LimitsContext> {
-  const { limiter, maxCost, budget } = options;
+  const { limiter, maxCost, budget, onRefusal } = options;
 
   const take = (limits: RequestLimits, cost: number) =>
     limiter.takeTokens(limits.caller.key, cost, budget, { failClosed: false });
@@ -96,6 +103,7 @@ export function costLimitPlugin(options: CostPluginOptions): ApolloServerPlugin<
           const requested = operationCost(schema, document, operation, request.variables);
           if (requested > maxCost) {
             limits.cost = report(requested, await take(limits, 0));
+            onRefusal?.("query_cost");
             throw tooComplex(requested, maxCost);
           }
           // A cached answer runs no resolver: it costs a share of the price (README, "Caching").
@@ -105,6 +113,7 @@ export function costLimitPlugin(options: CostPluginOptions): ApolloServerPlugin<
           if (!state.allowed) {
             const refusal = overBudget(price, state, budget);
             noteRefusal(limits, 429, refusal.extensions.retryAfter ?? 1);
+            onRefusal?.("budget");
             throw refusal;
           }
         },

@@ -61,9 +61,23 @@ export interface Database {
   url?: string;
   /** PGlite only: the in-process database itself, for what must share its one connection (the job queue). */
   pglite?: PGlite;
+  /**
+   * PostgreSQL server only: the pool's connections now (for metrics). PGlite has no pool: one in-process
+   * connection whose queries queue inside PGlite, out of sight.
+   */
+  poolStats?: () => PoolStats;
   /** Disconnects Prisma, then ends the pool or closes PGlite. */
   close(): Promise<void>;
 }
+
+export type PoolStats = Readonly<{
+  /** Connections open (in use or idle). */
+  total: number;
+  idle: number;
+  /** Queries waiting for a connection: the pool is exhausted while this is above zero. */
+  waiting: number;
+  max: number;
+}>;
 
 export async function openDatabase(config: DatabaseConfig, options: DatabaseOptions = {}): Promise<Database> {
   let kind: Database["kind"];
@@ -71,6 +85,7 @@ export async function openDatabase(config: DatabaseConfig, options: DatabaseOpti
   let closeDriver: () => Promise<void>;
   let cancellable = uncancellable;
   let pglite: PGlite | undefined;
+  let poolStats: (() => PoolStats) | undefined;
 
   if (config.url) {
     const pool = new pg.Pool({
@@ -84,6 +99,12 @@ export async function openDatabase(config: DatabaseConfig, options: DatabaseOpti
     kind = "postgres";
     adapterFactory = pgAdapterFactory(pool, { preparedStatements: config.preparedStatements ?? true });
     closeDriver = () => pool.end();
+    poolStats = () => ({
+      total: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+      max: config.poolSize,
+    });
   } else {
     if (config.pgliteDir) await mkdir(config.pgliteDir, { recursive: true });
     const client = await PGlite.create(config.pgliteDir);
@@ -106,6 +127,7 @@ export async function openDatabase(config: DatabaseConfig, options: DatabaseOpti
     kind,
     cancellable,
     ...(pglite ? { pglite } : { url: config.url }),
+    ...(poolStats ? { poolStats } : {}),
     async migrate() {
       // The uninstrumented factory: migration statements are not the app's queries.
       await applyMigrations(adapterFactory);

@@ -4,7 +4,15 @@
 // connections).
 import { AsyncLocalStorage } from "node:async_hooks";
 
-export type StatementCount = { count: number };
+export type StatementCount = {
+  count: number;
+  /**
+   * Told the size of every DataLoader batch the work dispatches (platform/loaders), for the metrics. It
+   * rides on this scope because DataLoader runs its batch functions in the context of the load that opened
+   * the batch: no loader has to be built with a metrics handle, and a request without one pays nothing.
+   */
+  onLoaderBatch?: (size: number) => void;
+};
 
 const scope = new AsyncLocalStorage<StatementCount>();
 
@@ -17,4 +25,9 @@ export function countStatements<T>(counter: StatementCount, work: () => T): T {
 export function noteStatement(): void {
   const counter = scope.getStore();
   if (counter) counter.count++;
+}
+
+/** Called by the loaders for every batch they dispatch. */
+export function noteLoaderBatch(size: number): void {
+  scope.getStore()?.onLoaderBatch?.(size);
 }

@@ -38,6 +38,7 @@ export function sendGraphQLError(
   message: string,
   extras: ErrorBodyExtras = {},
 ) {
+  request.httpErrorCode = code;
   reply.code(status).type("application/json; charset=utf-8").header("x-request-id", request.id);
   if (extras.retryAfter !== undefined) reply.header("retry-after", String(extras.retryAfter));
   return reply.send(graphqlErrorBody(code, message, request.id, extras, request.traceSpans?.traceId));

@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { unwrapResolverError } from "@apollo/server/errors";
 import type { FastifyBaseLogger } from "fastify";
-import { GraphQLError, type GraphQLFormattedError } from "graphql";
+import { GraphQLError, type GraphQLFormattedError, type OperationTypeNode } from "graphql";
 import { isDatabaseUnavailable } from "../db/errors.js";
 import { limitMessages } from "../limits/query-limits.js";
 import { applyRefusal, noteRefusal, type RequestLimits } from "../limits/request-limits.js";
@@ -99,7 +99,12 @@ type TracedContext = {
 };
 
 /** What the one log line per request reports about the GraphQL side. */
-export type RequestTrace = { operationName: string | null; errorCodes: string[] };
+export type RequestTrace = {
+  operationName: string | null;
+  /** Null until an operation is chosen: a document that failed to parse or validate never gets one. */
+  operationType: OperationTypeNode | null;
+  errorCodes: string[];
+};
 
 /**
  * Logs every unexpected error in full (stack, cause) under the request id, and puts that id (and the trace
@@ -112,8 +117,9 @@ export function errorReportingPlugin<Context extends TracedContext>(): ApolloSer
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ contextValue, operationName }) {
+        async didResolveOperation({ contextValue, operationName, operation }) {
           contextValue.trace.operationName = operationName ?? null;
+          contextValue.trace.operationType = operation?.operation ?? null;
         },
         async didEncounterErrors({ contextValue, errors }) {
           let outage: unknown;

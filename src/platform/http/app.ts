@@ -21,6 +21,8 @@ declare module "fastify" {
     graphqlTrace: RequestTrace | null;
     /** SQL statements the request sent (GraphQL requests: see graphql-route.ts). */
     sqlStatements: StatementCount | null;
+    /** The code of an error answered at the HTTP level (errors/http-responses.ts), for the metrics. */
+    httpErrorCode: string | null;
   }
 }
 
@@ -56,6 +58,7 @@ export function createHttpApp(settings: HttpAppSettings, logger: Logger): Fastif
   });
   app.decorateRequest("graphqlTrace", null);
   app.decorateRequest("sqlStatements", null);
+  app.decorateRequest("httpErrorCode", null);
   app.decorateRequest("traceSpans", null);
   // First: every later hook, and the request's log lines, see the span and its trace id.
   if (settings.tracing) registerHttpTracing(app, settings.tracing);

@@ -5,5 +5,6 @@ export {
   type JobPolicy,
   type JobQueue,
   type JobQueueConfig,
+  type JobQueueStats,
   startJobQueue,
 } from "./queue.js";

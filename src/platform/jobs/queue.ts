@@ -53,6 +53,18 @@ export type FailedJob = Readonly<{
   failedAt: Date;
 }>;
 
+/** One kind's jobs, as of pg-boss's last monitor pass (every JOBS_MONITOR_INTERVAL_SECONDS). */
+export type JobQueueStats = Readonly<{
+  kind: string;
+  /** Waiting and due now: a number that keeps growing means the workers do not keep up. */
+  ready: number;
+  /** Waiting for a later time (a retry's backoff, a scheduled start). */
+  deferred: number;
+  active: number;
+  /** Failed for good and still kept (admins can retry them). */
+  failed: number;
+}>;
+
 export interface JobQueue {
   /**
    * Adds a job in `tx`, so it exists exactly when the transaction commits. `key` names the logical task
@@ -64,6 +76,8 @@ export interface JobQueue {
   failedJobs(limit: number): Promise<FailedJob[]>;
   /** Puts a failed job back in its queue with a fresh set of attempts; false when there is no such failed job. */
   retry(kind: string, id: string): Promise<boolean>;
+  /** Counts per kind, for metrics: read from pg-boss's queue table (its cached counts), not the jobs. */
+  stats(): Promise<JobQueueStats[]>;
   /** Stops fetching jobs of these kinds (their waiting jobs stay queued) until `resume`. */
   pause(kinds: readonly string[]): Promise<void>;
   resume(kinds: readonly string[]): Promise<void>;
@@ -180,6 +194,16 @@ export async function startJobQueue<Deps>(
       if (job?.state !== "failed") return false;
       await boss.retry(kind, id);
       return true;
+    },
+    async stats() {
+      const queues = await boss.getQueues(names);
+      return queues.map((queue) => ({
+        kind: queue.name,
+        ready: queue.readyCount,
+        deferred: queue.deferredCount,
+        active: queue.activeCount,
+        failed: queue.failedCount,
+      }));
     },
     async pause(paused) {
       for (const name of paused) await boss.offWork(name);

@@ -3,7 +3,7 @@ import { type ApolloServer, type BaseContext, HeaderMap, type HTTPGraphQLRequest
 import type { ApolloFastifyContextFunction } from "@as-integrations/fastify";
 import type { WebsocketHandler } from "@fastify/websocket";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { countStatements } from "../db/statement-count.js";
+import { countStatements, type StatementCount } from "../db/statement-count.js";
 import { replyWithFastifyError, sendGraphQLError, withRequestId } from "../errors/http-responses.js";
 import { deadlineMessage } from "./deadline.js";
 import {
@@ -31,6 +31,8 @@ export type GraphQLRouteOptions<Context extends BaseContext> = Readonly<{
   persistedQueries: boolean;
   /** Subscriptions: a GET that asks to upgrade to WebSocket goes here (platform/realtime). */
   wsHandler?: WebsocketHandler;
+  /** Told the size of each DataLoader batch the request dispatches (metrics; statement-count.ts). */
+  onLoaderBatch?: (size: number) => void;
 }>;
 
 declare module "fastify" {
@@ -110,7 +112,7 @@ export async function registerGraphQLRoute<Context extends BaseContext>(
           timer = setTimeout(resolve, options.deadlineMs, TIMED_OUT);
           timer.unref(); // never what keeps a stopping process alive
         });
-        const counter = { count: 0 };
+        const counter: StatementCount = { count: 0, onLoaderBatch: options.onLoaderBatch };
         request.sqlStatements = counter;
         const run = () => countStatements(counter, () => handle(request, reply));
         const scoped = options.cancellable ? options.cancellable(run) : { result: run(), cancel: async () => 0 };

@@ -1,6 +1,7 @@
 import DataLoader from "dataloader";
 import type { PrismaClient } from "../../generated/prisma/client.js";
 import type { Viewer } from "../auth/tokens.js";
+import { noteLoaderBatch } from "../db/statement-count.js";
 
 /**
  * What a write in this request changed, announced by the module that wrote it, so that modules it must not
@@ -34,7 +35,12 @@ const MAX_BATCH_SIZE = 500;
 export function createLoader<Key, Value>(
   batchLoad: (keys: readonly Key[]) => Promise<readonly Value[]>,
 ): DataLoader<Key, Value> {
-  return new DataLoader(batchLoad, { maxBatchSize: MAX_BATCH_SIZE });
+  // The batch's size goes to the metrics (when on) through the request's scope: once per batch, not per key.
+  const observed = (keys: readonly Key[]) => {
+    noteLoaderBatch(keys.length);
+    return batchLoad(keys);
+  };
+  return new DataLoader(observed, { maxBatchSize: MAX_BATCH_SIZE });
 }
 
 /** Results in key order (DataLoader's contract), through a Map rather than a search per key. */

@@ -106,6 +106,9 @@ export const fieldLimits: FieldLimitTable = {
 
 export type AppliedFieldLimits = Readonly<{ applied: string[]; missing: string[] }>;
 
+/** A refused call: `limit` (429), or `store_unavailable` (a fail-closed limit without its store, 503). */
+export type FieldLimitRefusal = (coordinate: string, reason: "limit" | "store_unavailable") => void;
+
 /**
  * A field stage counting each limited field's calls (put outside the permission layer, so refused calls
  * count too). Fields not in the schema are returned as `missing`, and limited from the first build they
@@ -115,6 +118,8 @@ export function fieldLimitGuard(
   schema: GraphQLSchema,
   table: FieldLimitTable,
   limiter: Limiter,
+  /** Told of every refused call (metrics), by field coordinate. */
+  onRefusal?: FieldLimitRefusal,
 ): AppliedFieldLimits & { middleware: IMiddlewareTypeMap } {
   const applied: string[] = [];
   const missing: string[] = [];
@@ -130,7 +135,7 @@ export function fieldLimitGuard(
     middleware[typeName] ??= {};
     middleware[typeName][fieldName] = async (resolve, parent, args, ctx, info) => {
       for (const [index, rule] of limit.rules.entries()) {
-        await enforce(limiter, coordinate, index, rule, limit, args, ctx, info);
+        await enforce(limiter, coordinate, index, rule, limit, args, ctx, info, onRefusal);
       }
       return resolve(parent, args, ctx, info);
     };
@@ -148,6 +153,7 @@ async function enforce(
   args: Record<string, unknown>,
   ctx: LimitsContext,
   info: GraphQLResolveInfo,
+  onRefusal: FieldLimitRefusal | undefined,
 ): Promise<void> {
   const { contextIdentity, target } = identify(rule.per, args, ctx);
   const windowMs = rule.windowSeconds * 1000;
@@ -175,6 +181,7 @@ async function enforce(
     // Not logged per call: the Limiter logs the outage, and the request line lists SERVICE_UNAVAILABLE.
     const retryAfter = 5;
     noteRefusal(ctx.limits, 503, retryAfter);
+    onRefusal?.(coordinate, "store_unavailable");
     throw new ClientError(
       "SERVICE_UNAVAILABLE",
       `\`${info.fieldName}\` is briefly unavailable. Retry after ${retryAfter} s.`,
@@ -184,6 +191,7 @@ async function enforce(
   if (refused === undefined) return;
   const retryAfter = Math.max(1, Math.ceil((verdict?.retryAfterMs ?? windowMs) / 1000));
   noteRefusal(ctx.limits, 429, retryAfter);
+  onRefusal?.(coordinate, "limit");
   throw new ClientError("RATE_LIMITED", `Too many \`${info.fieldName}\` calls. Retry after ${retryAfter} s.`, {
     retryAfter,
   });

@@ -2,6 +2,7 @@ export { addressKey, type Caller, identifyCaller } from "./caller.js";
 export {
   type AppliedFieldLimits,
   type FieldLimit,
+  type FieldLimitRefusal,
   type FieldLimitRule,
   type FieldLimitTable,
   fieldLimitGuard,
