@@ -7,6 +7,8 @@
 //            deployed with QUERY_PLANNER=false: every relation through its loader) or "login" (as deployed
 //            but without field limits: the login scenario measures the work behind them)
 //            or "cache" (as deployed with the response cache on; bench/cache.ts)
+//            or "subscriptions" (as deployed, with room for any number of WebSocket connections from one
+//            address, and /metrics on the API port with BENCH_METRICS_TOKEN; bench/subscriptions.ts)
 //   BENCH_REDIS_URL  budgets (and, in "cache" mode, the shared response cache) in this Redis
 //   BENCH_REDIS_PREFIX  key prefix (default per process): instances given the same one share their cache
 import "reflect-metadata";
@@ -17,11 +19,11 @@ import { createLogger } from "../src/platform/logger/index.js";
 import { buildServer } from "../src/server.js";
 import { serveHarness } from "./ipc.js";
 
-export type GatewayMode = "protected" | "unprotected" | "loaders" | "login" | "cache";
+export type GatewayMode = "protected" | "unprotected" | "loaders" | "login" | "cache" | "subscriptions";
 
 const [databaseUrl, mode = "protected"] = process.argv.slice(2);
 if (!databaseUrl)
-  throw new Error("usage: gateway-process.ts <database url> [protected|unprotected|loaders|login|cache]");
+  throw new Error("usage: gateway-process.ts <database url> [protected|unprotected|loaders|login|cache|subscriptions]");
 const redisUrl = process.env.BENCH_REDIS_URL;
 
 // A throw-away Ed25519 key so the server runs in production mode (no landing page, no introspection), as deployed.
@@ -38,6 +40,10 @@ const config = loadConfig({
   ...(mode === "loaders" ? { QUERY_PLANNER: "false" } : {}),
   // The comparisons with the reference measure execution: only the cache scenario answers from the cache.
   RESPONSE_CACHE: mode === "cache" ? "true" : "false",
+  // Every bench client connects from 127.0.0.1.
+  ...(mode === "subscriptions"
+    ? { SUBSCRIPTION_MAX_CONNECTIONS_PER_ADDRESS: "1000000", METRICS_TOKEN: process.env.BENCH_METRICS_TOKEN }
+    : {}),
   ...(redisUrl
     ? { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: process.env.BENCH_REDIS_PREFIX || `bench:${process.pid}:` }
     : {}),

@@ -3,9 +3,10 @@
 // connection, resumption after a dropped connection, the limits, shutdown, and delivery across two
 // gateway processes sharing Redis.
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomUUID } from "node:crypto";
+import { generateKeyPairSync, randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { type Client, createClient } from "graphql-ws";
+import { calculateJwkThumbprint, exportJWK, SignJWT } from "jose";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { backends, postgresSkipReason } from "../helpers/database.js";
@@ -65,8 +66,8 @@ function subscribe(connection: Connection, query: string, variables: Record<stri
     { query, variables },
     {
       next: (event) => {
-        // Refused by the field's `subscribe` (before any event): a result with errors and no data.
-        if (event.errors && !event.data) return fail(event.errors);
+        // A result with errors and no data: refused by the field's `subscribe`, or an event denied whole.
+        if (event.errors && !event.data) fail(event.errors);
         events.push(event as Event);
         for (const waiter of [...waiting]) {
           const arrived = events[waiter.n - 1];
@@ -307,6 +308,43 @@ for (const backend of backends) {
     });
   });
 }
+
+describe.skipIf(backends[0]?.skip)("subscriptions, the access token's expiry and connections per address", () => {
+  it("closes the connection with 4401 when the token expires; refuses a connection over the address's limit", async () => {
+    const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+    const pem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+    const gw = await startTestGateway(backends[0]?.kind ?? "pglite", {
+      seedScale: 0.01,
+      env: { JWT_PRIVATE_KEY: pem, SUBSCRIPTION_MAX_CONNECTIONS_PER_ADDRESS: "1" },
+    });
+    try {
+      const address = await gw.gateway.app.listen({ host: "127.0.0.1", port: 0 });
+      // A token of the gateway's own key, as it would mint it, but living two seconds.
+      const kid = await calculateJwkThumbprint(await exportJWK(publicKey));
+      const now = Math.floor(Date.now() / 1000);
+      const token = await new SignJWT({ role: "USER", sid: randomUUID() })
+        .setProtectedHeader({ alg: "EdDSA", kid, typ: "at+jwt" })
+        .setIssuer("graphql-gateway")
+        .setAudience("graphql-gateway-clients")
+        .setSubject(gw.users.alice.id)
+        .setJti(randomUUID())
+        .setIssuedAt(now)
+        .setExpirationTime(now + 2)
+        .sign(privateKey);
+      const alice = connect(`${address.replace(/^http/, "ws")}/graphql`, token);
+      const orders = subscribe(alice, orderUpdated);
+      await listening(gw, 1);
+      // A second connection from the same address, while alice's is open.
+      const second = connect(`${address.replace(/^http/, "ws")}/graphql`);
+      expect((await second.closed).code).toBe(4430);
+      const closed = await alice.closed;
+      expect(closed).toEqual({ code: 4401, reason: "Access token expired" });
+      expect(orders.events).toEqual([]);
+    } finally {
+      await gw.close();
+    }
+  });
+});
 
 describe.skipIf(backends[0]?.skip)("subscriptions at shutdown", () => {
   it("counts connections in /metrics, and closes WebSockets with 1001 once the HTTP requests in flight are answered", async () => {

@@ -18,15 +18,61 @@ export interface EventBus {
 
 // The yoga pub/sub's event types are keyed by topic; ours are open-ended, so one loose signature.
 type AnyTopics = Record<string, [object]>;
+type Listener = (event: CustomEvent) => void;
 
 /**
  * With Redis, every instance hears every instance's events (Redis pub/sub); without it, this process's.
- * The pub/sub machinery (an async iterator per subscriber, listening while iterated) is yoga's; only the
- * event target is ours: one Redis subscription per topic for all of this instance's subscribers.
+ * The pub/sub machinery (an async iterator per subscriber, listening while iterated) is yoga's; the event
+ * target is ours. Compared with `@graphql-yoga/redis-event-target` and Node's EventTarget it:
+ * - keeps one subscriber's failure (its iterator overflowing) from reaching the others or the process;
+ * - handles the promises of PUBLISH and SUBSCRIBE (with our connection's offline queue off, a Redis outage
+ *   would otherwise leave them rejected and unhandled), and delivers an event it could not publish to this
+ *   instance's subscribers at least;
+ * - holds one Redis subscription per topic for all of this instance's subscribers, made again on every
+ *   reconnect.
  */
 export function createEventBus(redis: RedisConnection | null, log: Logger): EventBus {
-  const target = redis ? redisEventTarget(redis, log) : null;
-  const pubSub = createPubSub<AnyTopics>(target ? { eventTarget: target.eventTarget } : {});
+  const listeners = new Map<string, Set<Listener>>();
+  const deliver = (topic: string, detail: unknown) => {
+    const event = new CustomEvent(topic, { detail });
+    for (const listener of listeners.get(topic) ?? []) {
+      try {
+        listener(event);
+      } catch (error) {
+        log.warn({ err: error, topic }, "events: a subscriber could not take an event");
+      }
+    }
+  };
+  const transport = redis ? redisTransport(redis, log, deliver) : null;
+
+  const eventTarget: PubSubEventTarget<AnyTopics> = {
+    addEventListener(topic, listener) {
+      if (typeof listener !== "function") return;
+      let set = listeners.get(topic);
+      if (!set) {
+        set = new Set();
+        listeners.set(topic, set);
+        transport?.listen(topic);
+      }
+      set.add(listener as Listener);
+    },
+    removeEventListener(topic, listener) {
+      const set = listeners.get(topic);
+      if (!set || typeof listener !== "function") return;
+      set.delete(listener as Listener);
+      if (set.size > 0) return;
+      listeners.delete(topic);
+      transport?.stopListening(topic);
+    },
+    dispatchEvent(event) {
+      const detail = (event as CustomEvent).detail;
+      if (transport) transport.publish(event.type, detail);
+      else deliver(event.type, detail);
+      return true;
+    },
+  };
+  const pubSub = createPubSub<AnyTopics>({ eventTarget });
+
   let subscribers = 0;
   return {
     publish: (topic, payload) => pubSub.publish(topic, payload),
@@ -45,7 +91,7 @@ export function createEventBus(redis: RedisConnection | null, log: Logger): Even
     get subscribers() {
       return subscribers;
     },
-    close: async () => target?.close(),
+    close: async () => transport?.close(),
   };
 }
 
@@ -65,82 +111,40 @@ function decode(message: string): unknown {
   );
 }
 
-/**
- * Like `@graphql-yoga/redis-event-target`, which cannot be used as is: it leaves the promises of
- * PUBLISH and SUBSCRIBE unhandled (with our connection's offline queue off, a Redis outage would crash
- * the process), and it would lose events published while Redis is away. Here such an event is delivered
- * to this instance's subscribers at least, and logged; subscriptions are made again on every reconnect.
- */
-function redisEventTarget(redis: RedisConnection, log: Logger) {
+function redisTransport(redis: RedisConnection, log: Logger, deliver: (topic: string, detail: unknown) => void) {
   const channelPrefix = redis.key("events:");
-  type Listener = (event: CustomEvent) => void;
-  const listeners = new Map<string, Set<Listener>>();
+  const topics = new Set<string>();
   // A connection in subscriber mode can run nothing else, hence a second one.
   const subscriber: Redis = redis.client.duplicate();
   subscriber.on("error", () => {}); // the main connection logs Redis' state; this one follows it
-  const deliver = (topic: string, detail: unknown) => {
-    const event = new CustomEvent(topic, { detail });
-    for (const listener of listeners.get(topic) ?? []) listener(event);
-  };
   subscriber.on("message", (channel: string, message: string) => {
-    if (!channel.startsWith(channelPrefix)) return;
-    deliver(channel.slice(channelPrefix.length), decode(message));
+    if (channel.startsWith(channelPrefix)) deliver(channel.slice(channelPrefix.length), decode(message));
   });
-  const subscribeChannel = (topic: string) => {
-    if (subscriber.status !== "ready") return; // done for all topics once ready
-    subscriber.subscribe(channelPrefix + topic).catch((error: unknown) => {
-      log.warn({ err: error, topic }, "events: could not subscribe; retrying on reconnect");
+  const subscribe = (channels: string[]) => {
+    if (subscriber.status !== "ready" || channels.length === 0) return; // all of them on "ready"
+    subscriber.subscribe(...channels).catch((error: unknown) => {
+      log.warn({ err: error }, "events: could not subscribe; retrying on reconnect");
     });
   };
-  subscriber.on("ready", () => {
-    // Nothing is resubscribed by ioredis itself when the subscription never went through.
-    if (listeners.size > 0) {
-      subscriber.subscribe(...[...listeners.keys()].map((topic) => channelPrefix + topic)).catch((error: unknown) => {
-        log.warn({ err: error }, "events: could not subscribe after reconnecting");
-      });
-    }
-  });
+  subscriber.on("ready", () => subscribe([...topics].map((topic) => channelPrefix + topic)));
 
-  const eventTarget: PubSubEventTarget<AnyTopics> = {
-    addEventListener(topic, callback) {
-      if (!callback) return;
-      const listener = ("handleEvent" in callback ? callback.handleEvent.bind(callback) : callback) as Listener;
-      let set = listeners.get(topic);
-      if (!set) {
-        set = new Set();
-        listeners.set(topic, set);
-        subscribeChannel(topic);
-      }
-      set.add(listener);
+  return {
+    listen(topic: string) {
+      topics.add(topic);
+      subscribe([channelPrefix + topic]);
     },
-    removeEventListener(topic, callback) {
-      if (!callback) return;
-      const set = listeners.get(topic);
-      if (!set) return;
-      for (const listener of set) {
-        if (listener === callback || (listener as { name?: string }).name === "bound handleEvent") set.delete(listener);
-      }
-      if (set.size > 0) return;
-      listeners.delete(topic);
+    stopListening(topic: string) {
+      topics.delete(topic);
       if (subscriber.status === "ready") subscriber.unsubscribe(channelPrefix + topic).catch(() => {});
     },
-    dispatchEvent(event) {
-      const topic = event.type;
-      const detail = (event as CustomEvent).detail;
-      if (!redis.isReady()) {
-        log.warn({ topic }, "events: redis unavailable; delivered to this instance's subscribers only");
+    publish(topic: string, detail: unknown) {
+      const fallBack = (error?: unknown) => {
+        log.warn({ err: error, topic }, "events: redis unavailable; delivered to this instance's subscribers only");
         deliver(topic, detail);
-        return true;
-      }
-      redis.client.publish(channelPrefix + topic, encode(detail)).catch((error: unknown) => {
-        log.warn({ err: error, topic }, "events: could not publish; delivered to this instance's subscribers only");
-        deliver(topic, detail);
-      });
-      return true;
+      };
+      if (!redis.isReady()) return fallBack();
+      redis.client.publish(channelPrefix + topic, encode(detail)).catch(fallBack);
     },
-  };
-  return {
-    eventTarget,
     close() {
       subscriber.disconnect(false);
     },
