@@ -1,6 +1,6 @@
 // npm run bench (last part) — subscriptions (README, "Subscriptions"): memory per idle WebSocket subscriber
 // on one gateway process, and how long one event takes to reach every subscriber, next to the response
-// time of the mutation that causes it (measured in the same run).
+// time of the same mutation with no subscriber (measured in the same run).
 //
 //   BENCH_DATABASE_URL          the PostgreSQL server holding the bench database (run.ts seeds it)
 //   BENCH_SUBSCRIBERS           idle subscribers for the memory figure (default 10000)
@@ -134,6 +134,9 @@ try {
   const idleRss = rssMiB(gateway.pid);
   log(`\nsubscriptions: one gateway process, subscribers on one product, PostgreSQL server`);
   log(`gateway RSS with no subscriber: ${f(idleRss)} MiB`);
+
+  const alone = await timeEvents(eventsPerRound);
+  log(`updateProduct with no subscriber (the reference): response p50 ${f(percentile(alone.responses, 0.5), 1)} ms`);
 
   await subscribeUpTo(deliverySubscribers);
   log(`\ndelivery of one updateProduct event to ${deliverySubscribers} subscribers (from sending the mutation):`);

@@ -206,13 +206,19 @@ export async function registerRequestPipeline(
   ): RequestContext => {
     const { prisma } = services.db;
     const changes = new ChangeNotices();
+    let loaders: RequestContext["loaders"] | undefined;
     return {
       ...base,
       signedInAccounts: new Set<string>(),
       prisma,
       planner: config.queryPlanner ? queryPlanner : null,
       trace: { operationName: null, operationType: null, errorCodes: [] },
-      loaders: createModuleLoaders({ prisma, viewer: base.viewer, changes }),
+      // Built on first use: many requests (`{ __typename }`, a cached answer, a subscription event that
+      // selects no relation) never load anything.
+      get loaders() {
+        loaders ??= createModuleLoaders({ prisma, viewer: base.viewer, changes });
+        return loaders;
+      },
       changes,
       cache: new RequestCache(cacheStore),
       auth: services.auth,

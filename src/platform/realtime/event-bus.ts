@@ -67,7 +67,8 @@ export function createEventBus(redis: RedisConnection | null, log: Logger): Even
     dispatchEvent(event) {
       const detail = (event as CustomEvent).detail;
       if (transport) transport.publish(event.type, detail);
-      else deliver(event.type, detail);
+      // After the publisher's own continuation: a mutation's response does not wait for the fan-out.
+      else setImmediate(deliver, event.type, detail);
       return true;
     },
   };

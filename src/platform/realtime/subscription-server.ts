@@ -16,6 +16,7 @@ import {
   validate,
 } from "graphql";
 import { CloseCode, type Context as ConnectionContext, makeServer } from "graphql-ws";
+import { LRUCache } from "lru-cache";
 import { InvalidTokenError, type Viewer } from "../auth/tokens.js";
 import { ClientError, unauthenticated } from "../errors/index.js";
 import type { Logger } from "../logger/index.js";
@@ -138,6 +139,25 @@ export async function registerSubscriptionServer<Context extends object & { requ
   revocationSweep.unref();
 
   const documentRules = [...specifiedRules, ...(options.documentLimits?.validationRules ?? [])];
+  // Thousands of clients subscribe with the same few documents: each is parsed and validated once, and
+  // its syntax tree shared (as Apollo's document cache does for HTTP).
+  const documents = new LRUCache<string, { document: DocumentNode } | { errors: readonly GraphQLError[] }>({
+    max: 1_000,
+  });
+  const checkDocument = (query: string) => {
+    let checked = documents.get(query);
+    if (!checked) {
+      try {
+        const document = parse(query, options.documentLimits?.parseOptions);
+        const invalid = validate(options.schema, document, documentRules);
+        checked = invalid.length > 0 ? { errors: invalid } : { document };
+      } catch (error) {
+        checked = { errors: [error as GraphQLError] };
+      }
+      documents.set(query, checked);
+    }
+    return checked;
+  };
   let subscriptions = 0;
   const subscriptionsByContext = new WeakMap<Context, { connection: Connection; id: string }>();
 
@@ -198,14 +218,9 @@ export async function registerSubscriptionServer<Context extends object & { requ
           ),
         ];
       }
-      let document: DocumentNode;
-      try {
-        document = parse(payload.query, options.documentLimits?.parseOptions);
-      } catch (error) {
-        return [error as GraphQLError];
-      }
-      const invalid = validate(options.schema, document, documentRules);
-      if (invalid.length > 0) return invalid;
+      const checked = checkDocument(payload.query);
+      if ("errors" in checked) return checked.errors;
+      const { document } = checked;
       const operation = getOperationAST(document, payload.operationName);
       if (!operation) return [new ClientError("OPERATION_RESOLUTION_FAILURE", "Name the operation to run.")];
       if (operation.operation !== "subscription") {
