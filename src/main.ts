@@ -1,19 +1,12 @@
 // Must load before any type-graphql decorator runs (they read design-time metadata through it).
 import "reflect-metadata";
-import { type Config, ConfigError, loadConfig } from "./config/index.js";
 import { openDatabase } from "./platform/db/database.js";
 import { createLogger } from "./platform/logger/index.js";
 import { buildServer } from "./server.js";
+import { loadConfigOrExit } from "./startup.js";
 
 async function main() {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    createLogger("info").fatal({ problems: error.problems }, error.message);
-    process.exit(1);
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config.log.level);
   // Until the server is up there is nothing to drain: a signal (an orchestrator giving up on a slow start)
   // stops the process at once. Said explicitly because under a container's PID 1 a signal without a

@@ -2,18 +2,11 @@
 // images, which hold the compiled code and no tsx (`npm run db:migrate` is its development twin). Run it once
 // per release before the gateways start (deploy/), against the database server directly rather than through
 // PgBouncer, as Prisma advises for migrations: one session, whatever the pooler does between transactions.
-import { type Config, ConfigError, loadConfig } from "./config/index.js";
 import { openDatabase } from "./platform/db/database.js";
 import { createLogger } from "./platform/logger/index.js";
+import { loadConfigOrExit } from "./startup.js";
 
-let config: Config;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  createLogger("info").fatal({ problems: error.problems }, error.message);
-  process.exit(1);
-}
+const config = loadConfigOrExit();
 const logger = createLogger(config.log.level);
 const db = await openDatabase({
   url: config.database.url,

@@ -2,22 +2,16 @@
 // JOBS_WORKER=false and scale workers separately. Same configuration as the gateway; needs DATABASE_URL
 // (the embedded PGlite belongs to one process, so with it the gateway runs its own workers).
 import "reflect-metadata";
-import { type Config, ConfigError, loadConfig } from "./config/index.js";
+import type { Config } from "./config/index.js";
 import { defaultMailTransport, startJobs } from "./jobs.js";
 import { openDatabase } from "./platform/db/database.js";
 import { createLogger } from "./platform/logger/index.js";
+import { loadConfigOrExit } from "./startup.js";
 
 async function main() {
-  let config: Config;
-  try {
-    const loaded = loadConfig();
-    // This process is the workers, whatever JOBS_WORKER says (it tells the gateway to leave them here).
-    config = { ...loaded, jobs: { ...loaded.jobs, worker: true } };
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    createLogger("info").fatal({ problems: error.problems }, error.message);
-    process.exit(1);
-  }
+  const loaded = loadConfigOrExit();
+  // This process is the workers, whatever JOBS_WORKER says (it tells the gateway to leave them here).
+  const config: Config = { ...loaded, jobs: { ...loaded.jobs, worker: true } };
   const logger = createLogger(config.log.level);
   if (!config.database.url) {
     logger.fatal("npm run worker needs DATABASE_URL: with the embedded database, `npm start` runs the workers");
