@@ -10,7 +10,13 @@ import { createLogger } from "../../src/platform/logger/index.js";
 import { buildServer } from "../../src/server.js";
 
 const config = loadConfig();
-const db = await openDatabase({ url: config.database.url, poolSize: config.database.url ? 3 : 1 });
+const db = await openDatabase({
+  url: config.database.url,
+  poolSize: config.database.url ? 3 : 1,
+  // As main.ts passes them: behind PgBouncer in transaction mode (the scale-out test) both are off.
+  preparedStatements: config.database.preparedStatements,
+  statementTimeoutMs: config.database.statementTimeoutMs,
+});
 const gateway = await buildServer(config, { db, logger: createLogger(config.log.level) });
 const address = await gateway.app.listen({ host: "127.0.0.1", port: 0 });
 process.stdout.write(`listening ${address}\n`);

@@ -4,20 +4,18 @@
 // response. tests/integration/response-cache.test.ts covers the same with two instances in one process
 // (and Redis going away); here nothing is shared but Redis and the database: no module state, no event
 // loop, no timers.
-import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { connect, createServer, type Server, type Socket } from "node:net";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { SEED_ACCOUNTS, SEED_PASSWORD, seedDatabase } from "../../src/seed/index.js";
 import { createTestDatabase, postgresSkipReason, type TestDatabase } from "../helpers/database.js";
+import { type GatewayProcess, startGatewayProcess } from "../helpers/gateway-processes.js";
 import { deleteKeys, redisSkipReason, redisUrl, uniqueKeyPrefix } from "../helpers/redis.js";
 
 const skipReason = [postgresSkipReason, redisSkipReason].filter(Boolean).join("; ") || undefined;
 const title = skipReason
   ? `response cache across gateway processes (skipped: ${skipReason})`
   : "response cache across gateway processes";
-const script = fileURLToPath(new URL("../helpers/gateway-process.ts", import.meta.url));
 
 const productPage = `query Page($slug: String!) {
   product(slug: $slug) { id name priceCents category { id name } reviews(first: 5) { totalCount } }
@@ -33,39 +31,6 @@ type Page = { product: { id: string; priceCents: number } | null };
 type Catalog = { products: { edges: { node: { id: string; priceCents: number } }[] } };
 type CategoryList = { category: { products: { totalCount: number; edges: { node: { name: string } }[] } } };
 type Response<Data> = { data?: Data | null; errors?: { message: string }[] };
-
-/** A gateway process, and the JSON lines it logged (one per request: `requestId`, `sqlStatements`). */
-type GatewayProcess = { url: string; child: ChildProcess; logs: Record<string, unknown>[] };
-
-async function startGateway(env: Record<string, string>): Promise<GatewayProcess> {
-  // As `npm start` runs it (AsyncLocalStorage, which counts each request's statements, without promise hooks).
-  const child = spawn(process.execPath, ["--experimental-async-context-frame", "--import", "tsx", script], {
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const logs: Record<string, unknown>[] = [];
-  let pending = "";
-  let output = "";
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`gateway did not start: ${output}`)), 90_000);
-    child.stdout?.on("data", (chunk: Buffer) => {
-      pending += chunk.toString();
-      const lines = pending.split("\n");
-      pending = lines.pop() ?? "";
-      for (const line of lines) {
-        if (line.startsWith("{")) logs.push(JSON.parse(line));
-        else output += `${line}\n`;
-        const listening = /^listening (\S+)/.exec(line);
-        if (listening?.[1]) {
-          clearTimeout(timer);
-          resolve(listening[1]);
-        }
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`gateway exited with ${code}: ${output}`)));
-  });
-  return { url, child, logs };
-}
 
 /**
  * A TCP relay to Redis that can hold back what Redis sends on subscribed connections (the invalidation
@@ -197,7 +162,7 @@ describe.skipIf(skipReason !== undefined)(title, () => {
     };
     // B reaches Redis through the relay; A directly.
     delay = await startPubSubDelay(redisUrl as string);
-    [a, b] = await Promise.all([startGateway(env), startGateway({ ...env, REDIS_URL: delay.url })]);
+    [a, b] = await Promise.all([startGatewayProcess(env), startGatewayProcess({ ...env, REDIS_URL: delay.url })]);
     // Each process signs its own tokens in tests (no JWT_PRIVATE_KEY): the writes all go to A.
     const login = await call<{ login: { accessToken: string | null } }>(
       a,
@@ -216,14 +181,7 @@ describe.skipIf(skipReason !== undefined)(title, () => {
   }, 180_000);
 
   afterAll(async () => {
-    await Promise.all(
-      [a, b].map(async (gateway) => {
-        if (!gateway || gateway.child.exitCode !== null) return;
-        const exited = once(gateway.child, "exit");
-        gateway.child.kill("SIGTERM");
-        await exited;
-      }),
-    );
+    await Promise.all([a?.stop(), b?.stop()]);
     await db?.close();
     await delay?.close();
     if (redisUrl) await deleteKeys(redisUrl, keyPrefix);

@@ -2,15 +2,14 @@
 // events after the causing mutation, authorization per subscriber and per event, the session ending the
 // connection, resumption after a dropped connection, the limits, shutdown, and delivery across two
 // gateway processes sharing Redis.
-import { type ChildProcess, spawn } from "node:child_process";
 import { generateKeyPairSync, randomUUID } from "node:crypto";
-import { fileURLToPath } from "node:url";
 import { type Client, createClient } from "graphql-ws";
 import { calculateJwkThumbprint, exportJWK, SignJWT } from "jose";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { backends, postgresSkipReason } from "../helpers/database.js";
 import { startTestGateway, type TestGateway } from "../helpers/gateway.js";
+import { type GatewayProcess, startGatewayProcess } from "../helpers/gateway-processes.js";
 import { mutate } from "../helpers/mutations.js";
 import { deleteKeys, redisSkipReason, redisUrl, uniqueKeyPrefix } from "../helpers/redis.js";
 import { eventually } from "../helpers/smtp.js";
@@ -376,7 +375,7 @@ describe.skipIf(crossProcessSkip)(
   `subscriptions across processes${crossProcessSkip ? ` (${crossProcessSkip})` : ""}`,
   () => {
     let gw: TestGateway;
-    let other: { url: string; child: ChildProcess };
+    let other: GatewayProcess;
     const keyPrefix = uniqueKeyPrefix();
 
     beforeAll(async () => {
@@ -385,7 +384,7 @@ describe.skipIf(crossProcessSkip)(
       other = await startGatewayProcess({ ...env, DATABASE_URL: gw.db.url as string, LOG_LEVEL: "warn" });
     }, 120_000);
     afterAll(async () => {
-      other?.child.kill("SIGTERM");
+      await other?.stop();
       await gw?.close();
       if (redisUrl) await deleteKeys(redisUrl, keyPrefix);
     });
@@ -421,25 +420,3 @@ describe.skipIf(crossProcessSkip)(
     });
   },
 );
-
-async function startGatewayProcess(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  const script = fileURLToPath(new URL("../helpers/gateway-process.ts", import.meta.url));
-  const child = spawn(process.execPath, ["--experimental-async-context-frame", "--import", "tsx", script], {
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  let output = "";
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`gateway did not start: ${output}`)), 90_000);
-    child.stdout?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      const listening = /^listening (\S+)/m.exec(output);
-      if (listening?.[1]) {
-        clearTimeout(timer);
-        resolve(listening[1]);
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`gateway exited with ${code}: ${output}`)));
-  });
-  return { url, child };
-}
