@@ -4,6 +4,7 @@ import type { PrismaClient } from "./generated/prisma/client.js";
 import type { SessionRevocations } from "./platform/auth/revocation.js";
 import type { AccessTokens, Viewer } from "./platform/auth/tokens.js";
 import type { RequestCache } from "./platform/cache/index.js";
+import type { ReadTarget } from "./platform/db/read-routing.js";
 import type { RequestTrace } from "./platform/errors/presentation.js";
 import type { JobQueue } from "./platform/jobs/index.js";
 import type { RequestLimits } from "./platform/limits/request-limits.js";
@@ -53,8 +54,13 @@ export type RequestContext = {
   cache: RequestCache;
   /** Plans root reads: the selected tree below a root field in the root's own statement (platform/planner); null when QUERY_PLANNER is off. */
   planner: QueryPlanner<RequestContext> | null;
-  /** For the services' root queries (one statement each); relations go through `loaders`. */
-  prisma: PrismaClient;
+  /**
+   * For the services' root queries (one statement each); relations go through `loaders`. The replica's
+   * client when `readFrom` is "replica" (platform/db/read-routing.ts), else the primary's.
+   */
+  readonly prisma: PrismaClient;
+  /** Where this request's reads go: a query of a caller who has not just written may read the replica. */
+  readFrom: ReadTarget;
   log: FastifyBaseLogger;
   http: HttpExchange;
   /** Account machinery shared by the whole server. */

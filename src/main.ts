@@ -26,6 +26,7 @@ async function main() {
       poolTimeoutMs: config.database.poolTimeoutMs,
       statementTimeoutMs: config.database.statementTimeoutMs,
       preparedStatements: config.database.preparedStatements,
+      replicaUrl: config.database.replicaUrl,
     },
     { onConnectionError: (error) => logger.warn({ err: error }, "database connection lost; the pool reconnects") },
   );

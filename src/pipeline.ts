@@ -43,6 +43,7 @@ import {
 } from "./platform/cache/index.js";
 import { admitOperation, type CostPluginOptions, costLimitPlugin } from "./platform/cost/index.js";
 import type { Database } from "./platform/db/database.js";
+import { RecentWrites, readRoutingPlugin } from "./platform/db/read-routing.js";
 import { errorReportingPlugin, formatError, presentErrors } from "./platform/errors/presentation.js";
 import {
   deadlineGuard,
@@ -184,6 +185,10 @@ export async function registerRequestPipeline(
     plugins: [
       // 0. First, so its spans enclose what the other plugins do in each phase.
       ...(services.tracing ? [tracingPlugin()] : []),
+      // Before any resolver reads: which database a query reads from.
+      ...(services.db.replica
+        ? [readRoutingPlugin(new RecentWrites(services.redis, config.database.readYourWritesMs, services.log))]
+        : []),
       ...cachePlugins,
       config.isProduction
         ? ApolloServerPluginLandingPageDisabled()
@@ -199,27 +204,19 @@ export async function registerRequestPipeline(
 
   const events: Events = { ...bindEvents(services.events), resume: config.subscriptions.resume };
   const deadlineMs = protection ? config.http.requestTimeoutMs : 2_147_483_647;
+  const lazyParts = lazyContextParts(services.db);
   /** A request's context; `http` and the deadline differ between HTTP requests and subscription events. */
   const createContext = (
     base: Pick<RequestContext, "requestId" | "traceId" | "viewer" | "log" | "http">,
     deadline: number,
-  ): RequestContext => {
-    const { prisma } = services.db;
-    const changes = new ChangeNotices();
-    let loaders: RequestContext["loaders"] | undefined;
-    return {
+  ): RequestContext =>
+    Object.assign(Object.create(lazyParts) as RequestContext, {
       ...base,
       signedInAccounts: new Set<string>(),
-      prisma,
+      readFrom: "primary",
       planner: config.queryPlanner ? queryPlanner : null,
       trace: { operationName: null, operationType: null, errorCodes: [] },
-      // Built on first use: many requests (`{ __typename }`, a cached answer, a subscription event that
-      // selects no relation) never load anything.
-      get loaders() {
-        loaders ??= createModuleLoaders({ prisma, viewer: base.viewer, changes });
-        return loaders;
-      },
-      changes,
+      changes: new ChangeNotices(),
       cache: new RequestCache(cacheStore),
       auth: services.auth,
       mail: services.mail,
@@ -232,8 +229,7 @@ export async function registerRequestPipeline(
         refusal: null,
         cachedAnswer: null,
       },
-    };
-  };
+    } satisfies Omit<RequestContext, "prisma" | "loaders">);
 
   // 3 and 5-8 for subscriptions, on the GraphQL path's GET (upgraded to WebSocket).
   const subscriptions = config.subscriptions.enabled
@@ -354,6 +350,31 @@ function apqRegistrations(config: Config, redis: RedisConnection | null) {
   const { mode, apqTtlSeconds } = config.graphql.persistedOperations;
   if (mode !== "auto") return null;
   return redis ? new RedisKeyValueCache(redis, "apq", apqTtlSeconds) : new MemoryKeyValueCache(10_000, apqTtlSeconds);
+}
+
+/**
+ * The parts of a request's context decided late, as getters on its prototype: Apollo shallow-copies the
+ * context's own properties before executing (which would run own getters right away), and the copy keeps
+ * the prototype. `prisma` follows `readFrom` (set once the operation is known: platform/db/read-routing.ts);
+ * the loaders are built on first use, over that client: many requests (`{ __typename }`, a cached answer,
+ * a subscription event that selects no relation) load nothing.
+ */
+function lazyContextParts(db: Database) {
+  type Lazy = RequestContext & { builtLoaders?: RequestContext["loaders"] };
+  return {
+    get prisma() {
+      return (this as Lazy).readFrom === "replica" && db.replica ? db.replica : db.prisma;
+    },
+    get loaders() {
+      const context = this as Lazy;
+      context.builtLoaders ??= createModuleLoaders({
+        prisma: context.prisma,
+        viewer: context.viewer,
+        changes: context.changes,
+      });
+      return context.builtLoaders;
+    },
+  };
 }
 
 /** What services see of the bus: publish and subscribe. */

@@ -33,6 +33,11 @@ const envSchema = z.object({
   DATABASE_POOL_TIMEOUT_MS: positiveInt(300_000).default(5_000),
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
   DATABASE_PREPARED_STATEMENTS: booleanString.default(true),
+  DATABASE_REPLICA_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgresql:// connection URL")
+    .optional(),
+  READ_YOUR_WRITES_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
   PGLITE_DIR: z.string().min(1).default(".data/pglite"),
   DATABASE_MIGRATE_ON_START: booleanString.optional(),
   DATABASE_SEED_ON_START: booleanString.optional(),
@@ -178,6 +183,10 @@ export type Config = Readonly<{
     statementTimeoutMs: number;
     /** PostgreSQL server only: named prepared statements (off behind a pooler that cannot keep them). */
     preparedStatements: boolean;
+    /** A streaming replica of `url` for the root reads of queries (platform/db/read-routing.ts). */
+    replicaUrl: string | undefined;
+    /** After a caller's mutation, how long their queries still read from the primary (read-your-writes). */
+    readYourWritesMs: number;
     migrateOnStart: boolean;
     seedOnStart: boolean;
     seedScale: number;
@@ -323,6 +332,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (isProduction && e.CORS_ORIGINS?.includes("*")) {
     problems.push("CORS_ORIGINS: `*` is not allowed in production; list the origins");
   }
+  if (e.DATABASE_REPLICA_URL && !e.DATABASE_URL) {
+    problems.push("DATABASE_REPLICA_URL: a replica needs its primary in DATABASE_URL");
+  }
   if (isProduction && e.REFRESH_COOKIE_INSECURE_DEV) {
     problems.push(
       "REFRESH_COOKIE_INSECURE_DEV: development only; production refresh cookies are always __Host- and Secure",
@@ -359,6 +371,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       poolTimeoutMs: e.DATABASE_POOL_TIMEOUT_MS,
       statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
       preparedStatements: e.DATABASE_PREPARED_STATEMENTS,
+      replicaUrl: e.DATABASE_REPLICA_URL,
+      readYourWritesMs: e.READ_YOUR_WRITES_MS,
       // The embedded database is ours to manage; a real server is migrated by a deploy step (npm run db:migrate).
       migrateOnStart: e.DATABASE_MIGRATE_ON_START ?? embedded,
       seedOnStart: e.DATABASE_SEED_ON_START ?? embedded,

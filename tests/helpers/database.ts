@@ -92,7 +92,15 @@ export interface TestDatabaseOptions {
   poolTimeoutMs?: number;
   /** postgres: the server to create the database on (default TEST_DATABASE_URL), e.g. a test's own cluster. */
   serverUrl?: string;
+  /** postgres: a streaming replica of `serverUrl`; the database's `replica` client reads the same database there. */
+  replicaServerUrl?: string;
 }
+
+const sameDatabase = (serverUrl: string, name: string) => {
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+};
 
 export async function createTestDatabase(kind: BackendKind, options: TestDatabaseOptions = {}): Promise<TestDatabase> {
   const counter = createStatementCounter();
@@ -115,11 +123,15 @@ export async function createTestDatabase(kind: BackendKind, options: TestDatabas
           .query(`DROP DATABASE IF EXISTS "${name}"`)
           .catch(() => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
       });
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
+    const url = new URL(sameDatabase(adminUrl, name));
     try {
       db = await openDatabase(
-        { url: url.toString(), poolSize: options.poolSize ?? 5, poolTimeoutMs: options.poolTimeoutMs },
+        {
+          url: url.toString(),
+          poolSize: options.poolSize ?? 5,
+          poolTimeoutMs: options.poolTimeoutMs,
+          replicaUrl: options.replicaServerUrl ? sameDatabase(options.replicaServerUrl, name) : undefined,
+        },
         { onQuery: counter.record },
       );
     } catch (error) {

@@ -16,6 +16,7 @@ const db = await openDatabase({
   // As main.ts passes them: behind PgBouncer in transaction mode (the scale-out test) both are off.
   preparedStatements: config.database.preparedStatements,
   statementTimeoutMs: config.database.statementTimeoutMs,
+  replicaUrl: config.database.replicaUrl,
 });
 const gateway = await buildServer(config, { db, logger: createLogger(config.log.level) });
 const address = await gateway.app.listen({ host: "127.0.0.1", port: 0 });

@@ -50,6 +50,8 @@ export async function startTestGateway(
     /** postgres: see createTestDatabase. */
     poolTimeoutMs?: number;
     serverUrl?: string;
+    /** postgres: a streaming replica of `serverUrl` (see createTestDatabase). */
+    replicaServerUrl?: string;
     /** More for buildServer, e.g. `fieldLimits` (off by default here) for tests of the limits themselves. */
     serverDeps?: Partial<Omit<ServerDeps, "db" | "logger">>;
   } = {},
@@ -58,6 +60,7 @@ export async function startTestGateway(
     poolSize: options.poolSize,
     poolTimeoutMs: options.poolTimeoutMs,
     serverUrl: options.serverUrl,
+    replicaServerUrl: options.replicaServerUrl,
   });
   await seedDatabase(db.prisma, { scale: options.seedScale ?? 0.05 });
 

@@ -68,13 +68,44 @@ async function pg(command: string, args: string[]): Promise<void> {
 /** initdb + pg_ctl start on a free loopback port: about a second. */
 export async function startOwnPostgres(): Promise<OwnPostgres> {
   if (postgresServerSkipReason) throw new Error(postgresServerSkipReason);
+  const { dir, data, port } = await clusterFolder();
+  await pg("initdb", ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync", "--no-instructions"]);
+  return runCluster(dir, data, port, "");
+}
+
+/**
+ * A streaming replica of a cluster started by `startOwnPostgres` (pg_basebackup, then hot standby), whose
+ * replay of each commit waits `applyDelayMs` (`recovery_min_apply_delay`): a replica lagging that much.
+ */
+export async function startOwnReplica(primaryUrl: string, options: { applyDelayMs: number }): Promise<OwnPostgres> {
+  if (postgresServerSkipReason) throw new Error(postgresServerSkipReason);
+  const primary = new URL(primaryUrl);
+  const { dir, data, port } = await clusterFolder();
+  await pg("pg_basebackup", [
+    "-h",
+    primary.hostname,
+    "-p",
+    primary.port,
+    "-U",
+    "postgres",
+    "-D",
+    data,
+    "-R",
+    "-X",
+    "stream",
+  ]);
+  return runCluster(dir, data, port, `-c hot_standby=on -c recovery_min_apply_delay=${options.applyDelayMs}ms`);
+}
+
+async function clusterFolder() {
   const dir = await mkdtemp(join(tmpdir(), "gw-own-pg-"));
   if (postgresUser) await chown(dir, postgresUser.uid, postgresUser.gid);
   await chmod(dir, 0o700);
-  const data = join(dir, "data");
-  const port = await freePort();
-  await pg("initdb", ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync", "--no-instructions"]);
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`;
+  return { dir, data: join(dir, "data"), port: await freePort() };
+}
+
+async function runCluster(dir: string, data: string, port: number, extraOptions: string): Promise<OwnPostgres> {
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off ${extraOptions}`;
   let running = false;
   const start = async () => {
     await pg("pg_ctl", ["start", "-D", data, "-w", "-t", "30", "-l", join(dir, "log"), "-o", options]);

@@ -1,7 +1,8 @@
 // The scale-out path on real engines (README, "Deploying"): three gateway processes behind HAProxy, each
 // reaching PostgreSQL through PgBouncer in transaction mode and sharing one Redis. Budgets, persisted
 // queries, cache invalidation and subscriptions behave as one gateway; a gateway killed mid-traffic loses no
-// acknowledged write, and the balancer routes around it. (Not here yet: a read replica and Redis Cluster.)
+// acknowledged write, and the balancer routes around it. (The read replica has a test of its own,
+// read-replica.test.ts; Redis Cluster is not built yet.)
 import { generateKeyPairSync, randomUUID } from "node:crypto";
 import { createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

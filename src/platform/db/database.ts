@@ -31,6 +31,11 @@ export interface DatabaseConfig {
    * sparing the server their parse and plan on every call (adapters.ts, `statementNames`).
    */
   preparedStatements?: boolean;
+  /**
+   * PostgreSQL server only: a streaming replica of `url`, with a pool of its own (same size and settings),
+   * for the reads that may be a little behind (platform/db/read-routing.ts).
+   */
+  replicaUrl?: string;
 }
 
 export interface DatabaseOptions {
@@ -49,6 +54,8 @@ export interface DatabaseOptions {
 
 export interface Database {
   prisma: PrismaClient;
+  /** A client of the streaming replica (`replicaUrl`); null without one. Never written through. */
+  replica: PrismaClient | null;
   kind: "pglite" | "postgres";
   /**
    * Runs work (a request) so that the statements it has running can be cancelled at once, e.g. at its
@@ -87,18 +94,27 @@ export async function openDatabase(config: DatabaseConfig, options: DatabaseOpti
   let pglite: PGlite | undefined;
   let poolStats: (() => PoolStats) | undefined;
 
-  if (config.url) {
+  const serverPool = (url: string) => {
     const pool = new pg.Pool({
-      connectionString: config.url,
+      connectionString: url,
       max: config.poolSize,
       ...(config.poolTimeoutMs ? { connectionTimeoutMillis: config.poolTimeoutMs } : {}),
       ...(config.statementTimeoutMs ? { statement_timeout: config.statementTimeoutMs } : {}),
     });
     pool.on("error", (error) => options.onConnectionError?.(error));
+    return pool;
+  };
+  let replicaPool: pg.Pool | undefined;
+
+  if (config.url) {
+    const pool = serverPool(config.url);
+    if (config.replicaUrl) replicaPool = serverPool(config.replicaUrl);
     cancellable = cancellableStatements(pool);
     kind = "postgres";
     adapterFactory = pgAdapterFactory(pool, { preparedStatements: config.preparedStatements ?? true });
-    closeDriver = () => pool.end();
+    closeDriver = async () => {
+      await Promise.all([pool.end(), replicaPool?.end()]);
+    };
     poolStats = () => ({
       total: pool.totalCount,
       idle: pool.idleCount,
@@ -115,15 +131,21 @@ export async function openDatabase(config: DatabaseConfig, options: DatabaseOpti
   }
 
   const { onQuery } = options;
-  const prisma = new PrismaClient({
-    adapter: instrumentAdapterFactory(adapterFactory, (sql) => {
-      noteStatement();
-      onQuery?.(sql);
-    }),
-  });
+  const client = (factory: SqlMigrationAwareDriverAdapterFactory) =>
+    new PrismaClient({
+      adapter: instrumentAdapterFactory(factory, (sql) => {
+        noteStatement();
+        onQuery?.(sql);
+      }),
+    });
+  const prisma = client(adapterFactory);
+  const replica = replicaPool
+    ? client(pgAdapterFactory(replicaPool, { preparedStatements: config.preparedStatements ?? true }))
+    : null;
 
   return {
     prisma,
+    replica,
     kind,
     cancellable,
     ...(pglite ? { pglite } : { url: config.url }),
@@ -134,7 +156,7 @@ export async function openDatabase(config: DatabaseConfig, options: DatabaseOpti
     },
     async close() {
       try {
-        await prisma.$disconnect();
+        await Promise.all([prisma.$disconnect(), replica?.$disconnect()]);
       } finally {
         await closeDriver();
       }
