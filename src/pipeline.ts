@@ -202,7 +202,8 @@ export async function registerRequestPipeline(
   });
   await apollo.start();
 
-  const events: Events = { ...bindEvents(services.events), resume: config.subscriptions.resume };
+  const { publish, subscribe } = services.events;
+  const events: Events = { publish, subscribe, resume: config.subscriptions.resume };
   const deadlineMs = protection ? config.http.requestTimeoutMs : 2_147_483_647;
   const lazyParts = lazyContextParts(services.db);
   /** A request's context; `http` and the deadline differ between HTTP requests and subscription events. */
@@ -375,9 +376,4 @@ function lazyContextParts(db: Database) {
       return context.builtLoaders;
     },
   };
-}
-
-/** What services see of the bus: publish and subscribe. */
-function bindEvents(bus: EventBus): Pick<Events, "publish" | "subscribe"> {
-  return { publish: (topic, payload) => bus.publish(topic, payload), subscribe: (topic) => bus.subscribe(topic) };
 }

@@ -4,6 +4,18 @@ import { badUserInput } from "../errors/index.js";
 /** Where an event stands in its stream: the changed row's timestamp, then its id (ties). */
 export type EventPosition = Readonly<{ at: Date; id: string }>;
 
+/** What services see of real-time events: publish after commit; subscribe (with resumption settings). */
+export type Events = Readonly<{
+  publish(topic: string, payload: object): void;
+  subscribe(topic: string): AsyncIterableIterator<unknown>;
+  resume: ResumeSettings;
+}>;
+
+/** A Prisma `where` for rows after `from` in (`column`, id) order: what a resuming subscriber missed. */
+export function changedAfter<Where extends { OR?: unknown }>(column: keyof Where & string, from: EventPosition): Where {
+  return { OR: [{ [column]: { gt: from.at } }, { [column]: from.at, id: { gt: from.id } }] } as Where;
+}
+
 export type ResumeSettings = Readonly<{
   /** How far back `after:` may reach. */
   windowMs: number;
