@@ -3,9 +3,15 @@ import { Prisma, type User } from "../../generated/prisma/client.js";
 import { hashOpaqueToken, newOpaqueToken } from "../../platform/auth/opaque-tokens.js";
 import { hashPassword, needsRehash, passwordProblem, verifyPassword } from "../../platform/auth/passwords.js";
 import type { Db } from "../../platform/db/transaction.js";
-import { parseId } from "../../platform/ids.js";
 import { signedInAs } from "../../platform/permissions/viewer.js";
-import { failWith, type UserError, UserErrorCode, userError, validateInput } from "../../platform/validation/index.js";
+import {
+  failWith,
+  type UserError,
+  UserErrorCode,
+  userError,
+  validateId,
+  validateInput,
+} from "../../platform/validation/index.js";
 import { forgetUser, rememberUser } from "../user/index.js";
 import { describeDevice } from "./account.device.js";
 import type {
@@ -433,7 +439,9 @@ export async function listSessions(ctx: RequestContext, userId: string): Promise
 }
 
 export async function revokeSession(ctx: RequestContext, userId: string, id: string): Promise<LogoutPayload> {
-  const sessionId = parseId(id, "id");
+  const malformed = validateId(id);
+  if (malformed.length > 0) return failedLogout(malformed);
+  const sessionId = id.toLowerCase();
   // Another account's session, an ended one and none at all get the same answer.
   const revokedSessions = await accountRepository(ctx.prisma).revokeOwnSession(userId, sessionId, "revoked by user");
   if (revokedSessions === 0) {
