@@ -49,7 +49,7 @@ export function emailVerificationContent(username: string, link: string, purpose
   }[purpose];
   return {
     subject: purpose === "change" ? "Confirm your new e-mail address" : "Confirm your e-mail address",
-    text: `${why} ${username}.\n\nConfirm it within a day: ${link}\n\n${next}\n\nIf it was not you, ignore this e-mail.`,
+    text: `${why} ${username}.\n\nConfirm the address within a day: ${link}\n\n${next}\n\nIf it was not you, ignore this e-mail.`,
     html: mailPage(
       "Confirm your e-mail address",
       html`<p>${why} <strong>${username}</strong>.</p>
