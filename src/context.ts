@@ -64,7 +64,12 @@ export type RequestContext = {
   log: FastifyBaseLogger;
   http: HttpExchange;
   /** Account machinery shared by the whole server. */
-  auth: { tokens: AccessTokens; revocations: SessionRevocations; passwordResetUrl: string };
+  auth: {
+    tokens: AccessTokens;
+    revocations: SessionRevocations;
+    passwordResetUrl: string;
+    emailVerificationUrl: string;
+  };
   /** E-mails: written with their delivery job in the caller's transaction (platform/mail). */
   mail: Outbox;
   /** The job queue, for admins' view of failed jobs. */

@@ -144,7 +144,12 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
       manifest: manifests.manifest,
       cache,
       tracing,
-      auth: { tokens, revocations, passwordResetUrl: config.mail.passwordResetUrl },
+      auth: {
+        tokens,
+        revocations,
+        passwordResetUrl: config.mail.passwordResetUrl,
+        emailVerificationUrl: config.mail.emailVerificationUrl,
+      },
       mail: deps.mailOutbox ?? jobs.outbox,
       jobs: jobs.queue,
       events,

@@ -93,6 +93,7 @@ const envSchema = z.object({
     .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")
     .optional(),
   PASSWORD_RESET_URL: z.string().url().default("http://localhost:3000/reset-password"),
+  EMAIL_VERIFICATION_URL: z.string().url().default("http://localhost:3000/verify-email"),
   QUERY_PLANNER: booleanString.default(true),
   JOBS_WORKER: booleanString.default(true),
   JOBS_CONCURRENCY: positiveInt(100).default(2),
@@ -233,6 +234,8 @@ export type Config = Readonly<{
     smtpUrl: string | undefined;
     /** Page of the client app that completes a reset; the token is appended as `?token=`. */
     passwordResetUrl: string;
+    /** Page of the client app that completes an e-mail verification (sign-up or change); `?token=` is appended. */
+    emailVerificationUrl: string;
     /** Consecutive delivery failures that open the circuit breaker, and how long it stays open. */
     breaker: Readonly<{ failures: number; resetMs: number }>;
     /** Sent messages' bodies (reset links among them) are purged from the outbox after this long. */
@@ -410,6 +413,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       from: e.MAIL_FROM,
       smtpUrl: e.SMTP_URL,
       passwordResetUrl: e.PASSWORD_RESET_URL,
+      emailVerificationUrl: e.EMAIL_VERIFICATION_URL,
       breaker: { failures: e.MAIL_BREAKER_FAILURES, resetMs: e.MAIL_BREAKER_RESET_MS },
       retentionHours: e.OUTBOX_RETENTION_HOURS,
     },

@@ -73,6 +73,8 @@ export async function generateSeedData(scale: number, passwords: SeedPasswords =
       username: u.username,
       name: u.name,
       passwordHash: namedHashes[i] ?? othersHash,
+      // Demo accounts count as proven: password resets go only to verified addresses.
+      emailVerified: true,
       role: i === 0 ? "ADMIN" : "USER",
       createdAt: new Date(u.createdMs),
       updatedAt: new Date(u.updatedMs),

@@ -68,6 +68,8 @@ describe("cache hints", () => {
       "User.orders",
       "User.addresses",
       "User.posts",
+      "User.sessions",
+      "User.emailVerified",
       "Query.me",
       "Query.rateLimit",
       "Query.order",

@@ -224,6 +224,12 @@ for (const backend of backends) {
       expect(response.errors?.[0]?.extensions.code).toBe("UNAUTHENTICATED");
     });
 
+    // Reset links go only to verified addresses (tests/integration/identity.test.ts verifies through the API).
+    const verified = async <Account extends { user: { id: string } | null }>(account: Account) => {
+      await gw.db.prisma.user.update({ where: { id: account.user?.id }, data: { emailVerified: true } });
+      return account;
+    };
+
     const resetLinkFor = async (email: string) => {
       for (let attempt = 0; attempt < 100; attempt++) {
         const mail = await gw.db.prisma.emailOutbox.findFirst({
@@ -238,7 +244,7 @@ for (const backend of backends) {
     };
 
     it("answers a reset request the same whether the address has an account, mailing only real ones", async () => {
-      const account = await newAccount();
+      const account = await verified(await newAccount());
       const known = await mutate("requestPasswordReset", { email: account.email }, "success userErrors { code }");
       const unknown = await mutate(
         "requestPasswordReset",
@@ -253,7 +259,7 @@ for (const backend of backends) {
     });
 
     it("resets a password with a single-use token and ends every session", async () => {
-      const account = await newAccount();
+      const account = await verified(await newAccount());
       await mutate("requestPasswordReset", { email: account.email }, "success");
       const token = await resetLinkFor(account.email);
       const stored = await gw.db.prisma.passwordResetToken.findFirstOrThrow({ where: { userId: account.user?.id } });
@@ -285,7 +291,7 @@ for (const backend of backends) {
     });
 
     it("refuses an expired reset token", async () => {
-      const account = await newAccount();
+      const account = await verified(await newAccount());
       await mutate("requestPasswordReset", { email: account.email }, "success");
       const token = await resetLinkFor(account.email);
       await gw.db.prisma.passwordResetToken.updateMany({

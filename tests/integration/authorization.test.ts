@@ -97,6 +97,19 @@ const matrix: Row[] = [
     expect: onlyOwnerAndAdmin,
   },
   {
+    field: "User.emailVerified",
+    query: '{ user(username: "alice") { emailVerified } }',
+    path: ["user", "emailVerified"],
+    expect: onlyOwnerAndAdmin,
+  },
+  {
+    field: "User.sessions",
+    query: '{ user(username: "alice") { sessions { id device ip lastUsedAt current } } }',
+    path: ["user", "sessions"],
+    // Where someone is signed in is theirs alone: admins are refused too.
+    expect: { anonymous: "UNAUTHENTICATED", owner: "allow", other: "FORBIDDEN", admin: "FORBIDDEN" },
+  },
+  {
     field: "User.orders",
     query: '{ user(username: "alice") { orders(first: 1) { totalCount } } }',
     path: ["user", "orders"],
@@ -196,6 +209,7 @@ const matrix: Row[] = [
       ["refreshSession", '{ refreshSession(input: { refreshToken: "unknown" }) { userErrors { code } } }'],
       ["requestPasswordReset", '{ requestPasswordReset(input: { email: "ghost@example.com" }) { success } }'],
       ["resetPassword", '{ resetPassword(input: { token: "unknown", newPassword: "whatever-it-is-9" }) { success } }'],
+      ["verifyEmail", '{ verifyEmail(input: { token: "unknown" }) { success userErrors { code } } }'],
     ] as const
   ).map(
     ([field, selection]): Row => ({
@@ -215,6 +229,7 @@ const matrix: Row[] = [
       ["updateMe", "{ updateMe(input: {}) { user { id } } }"],
       ["deleteMe", '{ deleteMe(input: { password: "wrong-one-entirely" }) { success } }'],
       ["logoutAll", "{ logoutAll { revokedSessions } }"],
+      ["revokeSession", '{ revokeSession(id: "x") { revokedSessions userErrors { code } } }'],
     ] as const
   ).map(
     ([field, selection]): Row => ({
@@ -289,7 +304,14 @@ const matrix: Row[] = [
 ];
 
 /** Object fields whose rule is more than `allow`: each needs a row above too. */
-const sensitiveFields = ["User.email", "User.role", "User.addresses", "User.orders"];
+const sensitiveFields = [
+  "User.email",
+  "User.emailVerified",
+  "User.role",
+  "User.addresses",
+  "User.orders",
+  "User.sessions",
+];
 
 describe("authorization matrix coverage", () => {
   it("has a row for every root field and every sensitive object field", async () => {

@@ -59,6 +59,9 @@ for (const store of stores) {
           "Mutation.refreshSession",
           "Mutation.changePassword",
           "Mutation.deleteMe",
+          "Mutation.verifyEmail",
+          "Mutation.updateMe",
+          "Mutation.revokeSession",
         ]),
       );
       expect([...applied, ...missing].sort()).toEqual([...Object.keys(fieldLimits), "Query.categories"].sort());

@@ -123,6 +123,8 @@ for (const backend of backends) {
 
     it("resetPassword refuses every token of the account", async () => {
       const account = await register(gw.gateway);
+      // Reset links go only to verified addresses (tests/integration/identity.test.ts verifies through the API).
+      await gw.db.prisma.user.update({ where: { email: account.email }, data: { emailVerified: true } });
       await mutateOk(
         gw.gateway,
         "mutation($input: RequestPasswordResetInput!) { requestPasswordReset(input: $input) { success userErrors { code } } }",

@@ -106,6 +106,14 @@ export class ResetPasswordInput {
   newPassword!: string;
 }
 
+@InputType({ description: "Prove an e-mail address with the token from a verification e-mail." })
+export class VerifyEmailInput {
+  @Field(() => String, { description: "The token from the e-mailed link." })
+  @MinLength(1, { message: "Paste the token from the e-mailed link." })
+  @MaxLength(200, { message: "This is not a verification token." })
+  token!: string;
+}
+
 @InputType({ description: "Change the signed-in account's password." })
 export class ChangePasswordInput {
   @Field(() => String, { description: "The password in use now." })
@@ -130,7 +138,11 @@ export class UpdateMeInput {
   @Matches(USERNAME, { message: `Usernames are ${usernameRule}.` })
   username?: string | null;
 
-  @Field(() => String, { nullable: true, description: "New e-mail address; must be unused." })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "New e-mail address; must be unused. Not changed at once: a link goes to the new address, and the change happens when `verifyEmail` uses it (the current address is told).",
+  })
   @IsOptional()
   @emailChecks()
   email?: string | null;

@@ -1,6 +1,6 @@
 import type { JobContext } from "../../context.js";
 import { defineJob } from "../../platform/jobs/index.js";
-import { passwordResetMail, welcomeMail } from "./account.mail.js";
+import { emailChangeNoticeMail, emailVerificationMail, passwordResetMail, welcomeMail } from "./account.mail.js";
 import { accountRepository } from "./account.repository.js";
 
 const deleteExpired = defineJob<object, JobContext>({
@@ -9,8 +9,14 @@ const deleteExpired = defineJob<object, JobContext>({
   schedule: "7 * * * *",
   async run(_data, { prisma, log }) {
     const deleted = await accountRepository(prisma).deleteExpired();
-    log.info({ deleted }, "expired sessions and password reset tokens deleted");
+    log.info({ deleted }, "expired sessions, password reset and e-mail verification tokens deleted");
   },
 });
 
-export const accountJobs = [passwordResetMail, welcomeMail, deleteExpired];
+export const accountJobs = [
+  passwordResetMail,
+  welcomeMail,
+  emailVerificationMail,
+  emailChangeNoticeMail,
+  deleteExpired,
+];

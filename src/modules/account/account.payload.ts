@@ -44,4 +44,11 @@ export class LogoutPayload extends MutationPayload {
 export class UpdateMePayload extends MutationPayload {
   @Field(() => User, { nullable: true, description: "The account as it is now; null when `userErrors` is not empty." })
   user!: UserRow | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The new e-mail address waiting for its confirmation link to be used; null when the e-mail was not changed.",
+  })
+  pendingEmail!: string | null;
 }

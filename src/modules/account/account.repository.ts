@@ -5,7 +5,7 @@ type Db = PrismaClient | Prisma.TransactionClient;
 
 export type ClientInfo = Readonly<{ ip: string | null; userAgent: string | null }>;
 
-/** Accounts, sessions and reset tokens: the only code here that talks to Prisma. */
+/** Accounts, sessions, reset and verification tokens: the only code here that talks to Prisma. */
 export function accountRepository(prisma: PrismaClient) {
   const now = () => new Date();
   return {
@@ -95,14 +95,62 @@ export function accountRepository(prisma: PrismaClient) {
       return revoked.map((session) => session.id);
     },
 
+    /** The account's live sessions (not revoked, not expired), most recently used first. */
+    listSessions: (userId: string) =>
+      prisma.session.findMany({
+        where: { userId, revokedAt: null, expiresAt: { gt: now() } },
+        orderBy: [{ lastUsedAt: "desc" }, { id: "desc" }],
+        select: { id: true, userId: true, userAgent: true, ip: true, createdAt: true, lastUsedAt: true },
+      }),
+
+    /** Revokes one live session of this user; 0 when it is not theirs, not live, or does not exist. */
+    async revokeOwnSession(userId: string, sessionId: string, reason: string) {
+      const { count } = await prisma.session.updateMany({
+        where: { id: sessionId, userId, revokedAt: null, expiresAt: { gt: now() } },
+        data: { revokedAt: now(), revokedReason: reason },
+      });
+      return count;
+    },
+
+    createVerificationToken: (userId: string, email: string, tokenHash: string, expiresAt: Date, db: Db) =>
+      db.emailVerificationToken.create({ data: { userId, email, tokenHash, expiresAt } }),
+
+    /** Unused verification tokens of the user, except those for `keepEmail` (e.g. a sign-up link still out). */
+    dropVerificationTokens: (userId: string, db: Db, keepEmail?: string) =>
+      db.emailVerificationToken.deleteMany({
+        where: { userId, usedAt: null, ...(keepEmail ? { email: { not: keepEmail } } : {}) },
+      }),
+
+    findVerificationToken: (tokenHash: string) =>
+      prisma.emailVerificationToken.findUnique({ where: { tokenHash }, include: { user: true } }),
+
+    /** Uses a verification token once: of two racing calls exactly one wins. */
+    async consumeVerificationToken(tokenHash: string, db: Db) {
+      const { count } = await db.emailVerificationToken.updateMany({
+        where: { tokenHash, usedAt: null, expiresAt: { gt: now() } },
+        data: { usedAt: now() },
+      });
+      return count === 1;
+    },
+
+    /** Reset links still out went to an address the account no longer has. */
+    dropResetTokens: (userId: string, db: Db) => db.passwordResetToken.deleteMany({ where: { userId, usedAt: null } }),
+
     createResetToken: (userId: string, tokenHash: string, expiresAt: Date, db: Db = prisma) =>
       db.passwordResetToken.create({ data: { userId, tokenHash, expiresAt } }),
 
-    /** Sessions past their expiry (their refresh tokens go with them) and reset tokens past theirs. */
+    /** Sessions past their expiry (their refresh tokens go with them), and reset and verification tokens past theirs. */
     async deleteExpired() {
       const sessions = await prisma.session.deleteMany({ where: { expiresAt: { lt: now() } } });
       const resetTokens = await prisma.passwordResetToken.deleteMany({ where: { expiresAt: { lt: now() } } });
-      return { sessions: sessions.count, resetTokens: resetTokens.count };
+      const verificationTokens = await prisma.emailVerificationToken.deleteMany({
+        where: { expiresAt: { lt: now() } },
+      });
+      return {
+        sessions: sessions.count,
+        resetTokens: resetTokens.count,
+        verificationTokens: verificationTokens.count,
+      };
     },
 
     findResetToken: (tokenHash: string) =>

@@ -1,6 +1,9 @@
-import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
+import { Arg, Ctx, Directive, FieldResolver, ID, Mutation, Resolver, Root } from "type-graphql";
 import type { RequestContext } from "../../context.js";
+import type { User as UserRow } from "../../generated/prisma/client.js";
+import { cacheHint } from "../../platform/cache/index.js";
 import { requireViewer } from "../../platform/permissions/viewer.js";
+import { User } from "../user/index.js";
 import {
   ChangePasswordInput,
   DeleteMeInput,
@@ -10,9 +13,35 @@ import {
   RequestPasswordResetInput,
   ResetPasswordInput,
   UpdateMeInput,
+  VerifyEmailInput,
 } from "./account.input.js";
 import { AuthPayload, LogoutPayload, SuccessPayload, UpdateMePayload } from "./account.payload.js";
 import * as accounts from "./account.service.js";
+import { Session } from "./account.type.js";
+
+/** `User.sessions` and `User.emailVerified` live here: sessions and verification are the account module's. */
+@Resolver(() => User)
+export class UserSessionsResolver {
+  @Directive(cacheHint.private)
+  @FieldResolver(() => [Session], {
+    nullable: true,
+    description:
+      "The account's signed-in devices, most recently used first. Visible to the account itself only; null (with a FORBIDDEN error) for others.",
+  })
+  sessions(@Root() user: UserRow, @Ctx() ctx: RequestContext) {
+    return accounts.listSessions(ctx, user.id);
+  }
+
+  @Directive(cacheHint.private)
+  @FieldResolver(() => Boolean, {
+    nullable: true,
+    description:
+      "Whether the owner proved the e-mail address (password resets go only to proven ones). Visible to the account itself and admins; null (with a FORBIDDEN error) for others.",
+  })
+  emailVerified(@Root() user: UserRow) {
+    return user.emailVerified;
+  }
+}
 
 @Resolver()
 export class AccountResolver {
@@ -74,7 +103,26 @@ export class AccountResolver {
     return accounts.changePassword(ctx, requireViewer(ctx).id, input);
   }
 
-  @Mutation(() => UpdateMePayload, { description: "Change the signed-in account's name, username or e-mail." })
+  @Mutation(() => SuccessPayload, {
+    description:
+      "Prove an e-mail address with the token from a verification link (usable once, for a day): the account's own address becomes verified, or a requested new address becomes the account's e-mail. No sign-in needed.",
+  })
+  verifyEmail(@Arg("input", () => VerifyEmailInput) input: VerifyEmailInput, @Ctx() ctx: RequestContext) {
+    return accounts.verifyEmail(ctx, input);
+  }
+
+  @Mutation(() => LogoutPayload, {
+    description:
+      "Sign one of your devices out (an id from `me { sessions { id } }`): its refresh token and its access tokens stop working at once. Another account's session is `NOT_FOUND`.",
+  })
+  revokeSession(@Arg("id", () => ID, { description: "The session to end." }) id: string, @Ctx() ctx: RequestContext) {
+    return accounts.revokeSession(ctx, requireViewer(ctx).id, id);
+  }
+
+  @Mutation(() => UpdateMePayload, {
+    description:
+      "Change the signed-in account's name or username at once; a new e-mail address only once it is confirmed (a link is mailed to it).",
+  })
   updateMe(@Arg("input", () => UpdateMeInput) input: UpdateMeInput, @Ctx() ctx: RequestContext) {
     return accounts.updateMe(ctx, requireViewer(ctx).id, input);
   }

@@ -2,9 +2,18 @@ import type { RequestContext } from "../../context.js";
 import { Prisma, type User } from "../../generated/prisma/client.js";
 import { hashOpaqueToken, newOpaqueToken } from "../../platform/auth/opaque-tokens.js";
 import { hashPassword, needsRehash, passwordProblem, verifyPassword } from "../../platform/auth/passwords.js";
+import type { Db } from "../../platform/db/transaction.js";
 import { signedInAs } from "../../platform/permissions/viewer.js";
-import { failWith, type UserError, UserErrorCode, userError, validateInput } from "../../platform/validation/index.js";
+import {
+  failWith,
+  type UserError,
+  UserErrorCode,
+  userError,
+  validateId,
+  validateInput,
+} from "../../platform/validation/index.js";
 import { forgetUser, rememberUser } from "../user/index.js";
+import { describeDevice } from "./account.device.js";
 import type {
   ChangePasswordInput,
   DeleteMeInput,
@@ -14,15 +23,29 @@ import type {
   RequestPasswordResetInput,
   ResetPasswordInput,
   UpdateMeInput,
+  VerifyEmailInput,
 } from "./account.input.js";
-import { passwordResetContent, passwordResetMail, welcomeContent, welcomeMail } from "./account.mail.js";
+import {
+  emailChangeNoticeContent,
+  emailChangeNoticeMail,
+  emailVerificationContent,
+  emailVerificationMail,
+  passwordResetContent,
+  passwordResetMail,
+  type VerificationPurpose,
+  welcomeContent,
+  welcomeMail,
+} from "./account.mail.js";
 import type { AuthPayload, LogoutPayload, SuccessPayload, UpdateMePayload } from "./account.payload.js";
 import { accountRepository, type ClientInfo } from "./account.repository.js";
+import type { SessionView } from "./account.type.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Sliding: every refresh starts another 7 days; a device unused for a week signs in again. */
 export const REFRESH_TOKEN_TTL_MS = 7 * DAY_MS;
 export const PASSWORD_RESET_TTL_MS = 60 * 60 * 1000;
+/** Longer than a reset link: a sign-up mail may be read the next day, and the link grants no sign-in. */
+export const EMAIL_VERIFICATION_TTL_MS = DAY_MS;
 /** `__Host-` makes browsers insist on Secure, Path=/ and no Domain, so no subdomain can plant or read it. */
 export const REFRESH_COOKIE = "__Host-refresh_token";
 
@@ -45,7 +68,32 @@ const failed = failWith<AuthPayload>({
   refreshTokenExpiresAt: null,
 });
 const failedSuccess = failWith<SuccessPayload>({ success: false });
-const failedUpdate = failWith<UpdateMePayload>({ user: null });
+const failedUpdate = failWith<UpdateMePayload>({ user: null, pendingEmail: null });
+const failedLogout = failWith<LogoutPayload>({ revokedSessions: 0 });
+
+/**
+ * A verification link for `email` (the account's own, or the one it asked to move to), committed with its
+ * e-mail in the caller's transaction: no token without a mail, no mail without a token.
+ */
+async function sendVerification(
+  ctx: RequestContext,
+  tx: Db,
+  user: Pick<User, "id" | "username">,
+  email: string,
+  purpose: VerificationPurpose,
+) {
+  const { token, hash } = newOpaqueToken();
+  const link = new URL(ctx.auth.emailVerificationUrl);
+  link.searchParams.set("token", token);
+  const accounts = accountRepository(ctx.prisma);
+  await accounts.createVerificationToken(user.id, email, hash, new Date(Date.now() + EMAIL_VERIFICATION_TTL_MS), tx);
+  await ctx.mail.send(
+    tx,
+    emailVerificationMail,
+    email,
+    emailVerificationContent(user.username, link.toString(), purpose),
+  );
+}
 
 /**
  * Every way in (register, login, refreshSession, and a social sign-in when it comes) ends here, so each
@@ -109,6 +157,7 @@ export async function register(ctx: RequestContext, input: RegisterInput): Promi
     user = await accounts.transaction(async (tx) => {
       const created = await accounts.createUser({ email, username, name: input.name.trim(), passwordHash }, tx);
       await ctx.mail.send(tx, welcomeMail, created.email, welcomeContent(created.name, created.username));
+      await sendVerification(ctx, tx, created, created.email, "sign-up");
       return created;
     });
   } catch (error) {
@@ -220,6 +269,12 @@ async function sendPasswordReset(ctx: RequestContext, email: string) {
   const accounts = accountRepository(ctx.prisma);
   const user = await accounts.findActiveUserByEmail(email);
   if (!user) return;
+  if (!user.emailVerified) {
+    // Reset links go only to proven addresses. This one is the account's own, so its owner is not locked
+    // out: they get a verification link instead, and ask again once it is used.
+    await accounts.transaction((tx) => sendVerification(ctx, tx, user, user.email, "before-reset"));
+    return;
+  }
   const { token, hash } = newOpaqueToken();
   const link = new URL(ctx.auth.passwordResetUrl);
   link.searchParams.set("token", token);
@@ -290,22 +345,113 @@ export async function changePassword(
 export async function updateMe(ctx: RequestContext, userId: string, input: UpdateMeInput): Promise<UpdateMePayload> {
   const errors = await validateInput(input);
   if (errors.length > 0) return failedUpdate(errors);
+  const accounts = accountRepository(ctx.prisma);
+  const current = await accounts.findActiveUser(userId);
+  if (!current) return failedUpdate([userError(null, UserErrorCode.NOT_FOUND, "This account no longer exists.")]);
   const changes = {
     ...(input.name != null ? { name: input.name.trim() } : {}),
     ...(input.username != null ? { username: normalizeUsername(input.username) } : {}),
-    ...(input.email != null ? { email: normalizeEmail(input.email) } : {}),
   };
-  const taken = await takenErrors(ctx, changes, userId);
+  // A new address is only asked for here: it becomes the account's e-mail when its link is used (verifyEmail).
+  const requested = input.email != null ? normalizeEmail(input.email) : null;
+  const pendingEmail = requested !== null && requested !== current.email ? requested : null;
+  const checked = { ...changes, ...(pendingEmail ? { email: pendingEmail } : {}) };
+  const taken = await takenErrors(ctx, checked, userId);
   if (taken.length > 0) return failedUpdate(taken);
   let user: User;
   try {
-    user = await accountRepository(ctx.prisma).updateUser(userId, changes);
+    user = await accounts.transaction(async (tx) => {
+      const updated = Object.keys(changes).length > 0 ? await accounts.updateUser(userId, changes, tx) : current;
+      if (pendingEmail) {
+        // Only the latest request counts: earlier links to other new addresses stop working.
+        await accounts.dropVerificationTokens(userId, tx, current.email);
+        await sendVerification(ctx, tx, updated, pendingEmail, "change");
+        await ctx.mail.send(
+          tx,
+          emailChangeNoticeMail,
+          current.email,
+          emailChangeNoticeContent(updated.username, pendingEmail),
+        );
+      }
+      return updated;
+    });
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
-    return failedUpdate(await takenErrors(ctx, changes, userId));
+    return failedUpdate(await takenErrors(ctx, checked, userId));
   }
   rememberUser(ctx, user);
-  return { user, userErrors: [] };
+  if (pendingEmail) ctx.log.info({ event: "email_change_requested", userId }, "e-mail change requested");
+  return { user, pendingEmail, userErrors: [] };
+}
+
+export async function verifyEmail(ctx: RequestContext, input: VerifyEmailInput): Promise<SuccessPayload> {
+  const errors = await validateInput(input);
+  if (errors.length > 0) return failedSuccess(errors);
+  const invalidToken = failedSuccess([
+    userError(
+      ["input", "token"],
+      UserErrorCode.INVALID_TOKEN,
+      "This verification link is invalid, used or expired. Ask for a new one.",
+    ),
+  ]);
+  const accounts = accountRepository(ctx.prisma);
+  const tokenHash = hashOpaqueToken(input.token);
+  const pending = await accounts.findVerificationToken(tokenHash);
+  if (!pending || pending.usedAt || pending.expiresAt <= new Date() || pending.user.deletedAt) return invalidToken;
+  const change = pending.email !== pending.user.email;
+  const takenError = failedSuccess([
+    userError(["input", "token"], UserErrorCode.TAKEN, "Another account uses this e-mail address now."),
+  ]);
+  if (change && (await accounts.takenIdentifiers({ email: pending.email }, pending.userId)).email) return takenError;
+
+  let user: User | null;
+  try {
+    user = await accounts.transaction(async (tx) => {
+      if (!(await accounts.consumeVerificationToken(tokenHash, tx))) return null;
+      if (!change) return accounts.updateUser(pending.userId, { emailVerified: true }, tx);
+      const moved = await accounts.updateUser(pending.userId, { email: pending.email, emailVerified: true }, tx);
+      // Links still out were sent for the old address (resets) or to other addresses (verifications).
+      await accounts.dropResetTokens(pending.userId, tx);
+      await accounts.dropVerificationTokens(pending.userId, tx);
+      return moved;
+    });
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    return takenError;
+  }
+  if (!user) return invalidToken;
+  rememberUser(ctx, user);
+  ctx.log.info(
+    { event: change ? "email_changed" : "email_verified", userId: user.id },
+    change ? "e-mail changed after verification" : "e-mail verified",
+  );
+  return { success: true, userErrors: [] };
+}
+
+/** The account's live sessions; `current` marks the one this request's access token belongs to. */
+export async function listSessions(ctx: RequestContext, userId: string): Promise<SessionView[]> {
+  const rows = await accountRepository(ctx.prisma).listSessions(userId);
+  return rows.map(({ userAgent, ...row }) => ({
+    ...row,
+    device: describeDevice(userAgent),
+    current: row.id === ctx.viewer?.sessionId,
+  }));
+}
+
+export async function revokeSession(ctx: RequestContext, userId: string, id: string): Promise<LogoutPayload> {
+  const malformed = validateId(id);
+  if (malformed.length > 0) return failedLogout(malformed);
+  const sessionId = id.toLowerCase();
+  // Another account's session, an ended one and none at all get the same answer.
+  const revokedSessions = await accountRepository(ctx.prisma).revokeOwnSession(userId, sessionId, "revoked by user");
+  if (revokedSessions === 0) {
+    return failedLogout([userError(["id"], UserErrorCode.NOT_FOUND, "You have no live session with this id.")]);
+  }
+  // Its access tokens die now, on every instance, not when they expire.
+  await ctx.auth.revocations.revoke([sessionId]);
+  if (sessionId === ctx.viewer?.sessionId) ctx.http.clearCookie(REFRESH_COOKIE);
+  ctx.log.info({ event: "session_revoked", userId, sessionId }, "session revoked by its user");
+  return { revokedSessions, userErrors: [] };
 }
 
 export async function deleteMe(ctx: RequestContext, userId: string, input: DeleteMeInput): Promise<SuccessPayload> {

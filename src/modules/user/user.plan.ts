@@ -11,6 +11,8 @@ export const userPlans: PlanContribution<RequestContext> = {
         username: "value",
         name: "value",
         email: "value",
+        // Read by the account module's `User.emailVerified`.
+        emailVerified: "value",
         role: "value",
         createdAt: "timestamp",
       },

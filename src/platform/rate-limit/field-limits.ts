@@ -1,5 +1,5 @@
-// Per-field limits for abuse-prone fields (sign-in, password reset, sign-up, orders, reviews), on top of
-// the cost budget. Each call of a field counts, so 15 aliased `login`s in one document are 15 attempts.
+// Per-field limits for abuse-prone fields (sign-in, password reset, e-mail verification, sign-up, sessions,
+// orders, reviews), on top of the cost budget. Each call of a field counts, so 15 aliased `login`s in one document are 15 attempts.
 //
 // Counting goes through graphql-rate-limit's limiter (`getGraphQLRateLimiter`), with a store of our own.
 // That limiter reads the store, decides, then writes (get → compare → set): with its shipped RedisStore,
@@ -81,6 +81,21 @@ export const fieldLimits: FieldLimitTable = {
     why: "guessing the password with a stolen access token",
     failClosed: true,
     rules: [{ per: "caller", max: 10, windowSeconds: minutes(15) }],
+  },
+  "Mutation.verifyEmail": {
+    why: "verification-token guessing",
+    failClosed: true,
+    rules: [{ per: "ip", max: 10, windowSeconds: minutes(15) }],
+  },
+  "Mutation.updateMe": {
+    why: "mail bombing: each e-mail change mails the new address and the old one",
+    failClosed: false,
+    rules: [{ per: "caller", max: 10, windowSeconds: minutes(60) }],
+  },
+  "Mutation.revokeSession": {
+    why: "session-id probing and revocation floods (each revocation is published to every instance)",
+    failClosed: false,
+    rules: [{ per: "caller", max: 30, windowSeconds: minutes(10) }],
   },
   "Mutation.register": {
     why: "mass account creation",
