@@ -128,6 +128,7 @@ for (const backend of backends) {
           SUBSCRIPTION_MAX_CONNECTIONS_PER_USER: "3",
           SUBSCRIPTION_INIT_TIMEOUT_MS: "300",
           SUBSCRIPTION_MAX_MESSAGE_BYTES: "4096",
+          SUBSCRIPTION_MAX_BUFFERED_BYTES: "65536",
           QUERY_MAX_DEPTH: "6",
         },
       });
@@ -267,6 +268,45 @@ for (const backend of backends) {
       const forged = connect(url, `${token.slice(0, -4)}AAAA`);
       subscribe(forged, orderUpdated);
       expect((await forged.closed).code).toBe(4401);
+    });
+
+    it("drops a client that stops reading once more than the bound waits for it", async () => {
+      const raw = new WebSocket(url, "graphql-transport-ws");
+      await new Promise((resolve) => raw.once("open", resolve));
+      raw.send(JSON.stringify({ type: "connection_init" }));
+      await new Promise((resolve) => raw.once("message", resolve));
+      raw.send(
+        JSON.stringify({
+          id: "1",
+          type: "subscribe",
+          payload: { query: "subscription { postPublished { post { body } } }" },
+        }),
+      );
+      await listening(gw, 1);
+      // From here on the client reads nothing: the kernel's buffers fill, then the gateway's.
+      (raw as unknown as { _socket: { pause(): void } })._socket.pause();
+      const { post } = await mutate<{ post: { id: string } }>(
+        gw,
+        `mutation($input: CreatePostInput!) { createPost(input: $input) { post { id } userErrors { code } } }`,
+        {
+          as: gw.users.bob,
+          variables: { input: { title: "Long read", slug: `long-read-${randomUUID()}`, body: "x".repeat(60_000) } },
+        },
+      );
+      const dropped = () => gw.logs.some((line) => line.msg === "subscription client too slow; dropping it");
+      for (let i = 0; i < 200 && !dropped(); i++) {
+        const variables = { id: post.id };
+        await mutate(gw, "mutation($id: ID!) { publishPost(id: $id) { userErrors { code } } }", {
+          as: gw.users.bob,
+          variables,
+        });
+        await mutate(gw, "mutation($id: ID!) { unpublishPost(id: $id) { userErrors { code } } }", {
+          as: gw.users.bob,
+          variables,
+        });
+      }
+      expect(dropped()).toBe(true);
+      raw.terminate();
     });
 
     it("enforces the limits: subscriptions per connection, connections per user, depth, init timeout, message size", async () => {
