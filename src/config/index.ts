@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey } from "node:crypto";
+import { createPrivateKey, createPublicKey, randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { JobQueueConfig } from "../platform/jobs/index.js";
 import type { ResumeSettings, SubscriptionLimits } from "../platform/realtime/index.js";
@@ -102,6 +102,15 @@ const envSchema = z.object({
   MAIL_BREAKER_RESET_MS: positiveInt(3_600_000).default(30_000),
   OUTBOX_RETENTION_HOURS: positiveInt(24 * 365).default(72),
   IDEMPOTENCY_KEY_TTL_HOURS: positiveInt(24 * 365).default(24),
+  STORAGE_DIR: z.string().min(1).default(".data/storage"),
+  STORAGE_SIGNING_SECRET: z.string().min(32, "must be at least 32 characters (e.g. openssl rand -hex 32)").optional(),
+  STORAGE_PUBLIC_URL: z
+    .string()
+    .regex(/^https?:\/\/[^/\s]+$/, "must be an origin like https://api.example.com (scheme and host, no path)")
+    .optional(),
+  UPLOAD_URL_TTL_SECONDS: positiveInt(24 * 3600).default(900),
+  UPLOAD_MAX_PENDING_PER_USER: positiveInt(1_000).default(10),
+  UPLOAD_ORPHAN_AFTER_HOURS: positiveInt(24 * 365).default(24),
   SUBSCRIPTIONS: booleanString.default(true),
   SUBSCRIPTION_MAX_CONNECTIONS_PER_ADDRESS: positiveInt(1_000_000).default(100),
   SUBSCRIPTION_MAX_CONNECTIONS_PER_USER: positiveInt(10_000).default(10),
@@ -233,6 +242,23 @@ export type Config = Readonly<{
   jobs: JobQueueConfig;
   /** An order's idempotency key answers retries for this long; then the same key places a new order. */
   idempotencyKeyTtlHours: number;
+  /** Images and uploads (platform/storage, modules/upload): the local-disk driver. */
+  storage: Readonly<{
+    /** Where the files live. */
+    dir: string;
+    /** Signs the upload URLs; a random one per process outside production when unset. */
+    signingSecret: string;
+    /** Origin put in front of upload and file URLs; empty: paths on the API's own origin. */
+    publicBaseUrl: string;
+  }>;
+  uploads: Readonly<{
+    /** How long a createUpload URL accepts the PUT. */
+    urlTtlSeconds: number;
+    /** Uploads a user may have waiting (not attached, URL not expired) at once. */
+    maxPendingPerUser: number;
+    /** Uploads never attached are deleted (row and bytes) this long after their URL expired. */
+    orphanAfterHours: number;
+  }>;
   /**
    * Root fields read the selected tree below them in one statement (platform/planner). Off only to measure
    * what it buys (bench) and to compare its answers with the loaders' (tests).
@@ -334,6 +360,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.METRICS_HOST !== undefined && e.METRICS_PORT === undefined) {
     problems.push("METRICS_HOST: only used with METRICS_PORT (the metrics listener's interface)");
   }
+  if (isProduction && !e.STORAGE_SIGNING_SECRET) {
+    problems.push("STORAGE_SIGNING_SECRET: required in production (signs upload URLs; e.g. openssl rand -hex 32)");
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   // Outside production listen on loopback only, so a laptop never exposes a dev server with a dev key.
   const host = e.HOST ?? (isProduction ? "0.0.0.0" : "127.0.0.1");
@@ -411,6 +440,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       shutdownTimeoutMs: e.JOBS_SHUTDOWN_TIMEOUT_MS,
     },
     idempotencyKeyTtlHours: e.IDEMPOTENCY_KEY_TTL_HOURS,
+    storage: {
+      dir: e.STORAGE_DIR,
+      signingSecret: e.STORAGE_SIGNING_SECRET ?? randomBytes(32).toString("hex"),
+      publicBaseUrl: e.STORAGE_PUBLIC_URL ?? "",
+    },
+    uploads: {
+      urlTtlSeconds: e.UPLOAD_URL_TTL_SECONDS,
+      maxPendingPerUser: e.UPLOAD_MAX_PENDING_PER_USER,
+      orphanAfterHours: e.UPLOAD_ORPHAN_AFTER_HOURS,
+    },
     queryPlanner: e.QUERY_PLANNER,
     subscriptions: {
       enabled: e.SUBSCRIPTIONS,
