@@ -2,6 +2,7 @@ import { createPrivateKey, createPublicKey, randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { JobQueueConfig } from "../platform/jobs/index.js";
 import type { ResumeSettings, SubscriptionLimits } from "../platform/realtime/index.js";
+import type { StorageSettings } from "../platform/storage/index.js";
 
 /** Deployment environment; production switches on the secure defaults. */
 const nodeEnv = z.enum(["development", "test", "production"]).default("development");
@@ -102,11 +103,25 @@ const envSchema = z.object({
   MAIL_BREAKER_RESET_MS: positiveInt(3_600_000).default(30_000),
   OUTBOX_RETENTION_HOURS: positiveInt(24 * 365).default(72),
   IDEMPOTENCY_KEY_TTL_HOURS: positiveInt(24 * 365).default(24),
+  STORAGE_DRIVER: z.enum(["local", "s3"]).default("local"),
   STORAGE_DIR: z.string().min(1).default(".data/storage"),
   STORAGE_SIGNING_SECRET: z.string().min(32, "must be at least 32 characters (e.g. openssl rand -hex 32)").optional(),
   STORAGE_PUBLIC_URL: z
     .string()
     .regex(/^https?:\/\/[^/\s]+$/, "must be an origin like https://api.example.com (scheme and host, no path)")
+    .optional(),
+  S3_ENDPOINT: z
+    .string()
+    .regex(/^https?:\/\/[^/\s]+$/, "must be an origin like https://s3.example.com (scheme and host, no path)")
+    .optional(),
+  S3_REGION: z.string().min(1).default("us-east-1"),
+  S3_BUCKET: z.string().min(3).max(63).optional(),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_FORCE_PATH_STYLE: booleanString.default(false),
+  S3_PUBLIC_URL: z
+    .string()
+    .regex(/^https?:\/\/\S+[^/]$/, "must be a URL without a trailing slash, e.g. https://cdn.example.com/images")
     .optional(),
   UPLOAD_URL_TTL_SECONDS: positiveInt(24 * 3600).default(900),
   UPLOAD_MAX_PENDING_PER_USER: positiveInt(1_000).default(10),
@@ -242,15 +257,8 @@ export type Config = Readonly<{
   jobs: JobQueueConfig;
   /** An order's idempotency key answers retries for this long; then the same key places a new order. */
   idempotencyKeyTtlHours: number;
-  /** Images and uploads (platform/storage, modules/upload): the local-disk driver. */
-  storage: Readonly<{
-    /** Where the files live. */
-    dir: string;
-    /** Signs the upload URLs; a random one per process outside production when unset. */
-    signingSecret: string;
-    /** Origin put in front of upload and file URLs; empty: paths on the API's own origin. */
-    publicBaseUrl: string;
-  }>;
+  /** Images and uploads (platform/storage, modules/upload): the local-disk driver or an S3-compatible store. */
+  storage: StorageSettings;
   uploads: Readonly<{
     /** How long a createUpload URL accepts the PUT. */
     urlTtlSeconds: number;
@@ -360,7 +368,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.METRICS_HOST !== undefined && e.METRICS_PORT === undefined) {
     problems.push("METRICS_HOST: only used with METRICS_PORT (the metrics listener's interface)");
   }
-  if (isProduction && !e.STORAGE_SIGNING_SECRET) {
+  if (e.STORAGE_DRIVER === "s3") {
+    for (const name of ["S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"] as const) {
+      if (!e[name]) problems.push(`${name}: required with STORAGE_DRIVER=s3`);
+    }
+  }
+  if (isProduction && e.STORAGE_DRIVER === "local" && !e.STORAGE_SIGNING_SECRET) {
     problems.push("STORAGE_SIGNING_SECRET: required in production (signs upload URLs; e.g. openssl rand -hex 32)");
   }
   if (problems.length > 0) throw new ConfigError(problems);
@@ -440,11 +453,25 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       shutdownTimeoutMs: e.JOBS_SHUTDOWN_TIMEOUT_MS,
     },
     idempotencyKeyTtlHours: e.IDEMPOTENCY_KEY_TTL_HOURS,
-    storage: {
-      dir: e.STORAGE_DIR,
-      signingSecret: e.STORAGE_SIGNING_SECRET ?? randomBytes(32).toString("hex"),
-      publicBaseUrl: e.STORAGE_PUBLIC_URL ?? "",
-    },
+    storage:
+      e.STORAGE_DRIVER === "s3"
+        ? {
+            driver: "s3",
+            endpoint: e.S3_ENDPOINT,
+            region: e.S3_REGION,
+            bucket: e.S3_BUCKET ?? "",
+            accessKeyId: e.S3_ACCESS_KEY_ID ?? "",
+            secretAccessKey: e.S3_SECRET_ACCESS_KEY ?? "",
+            forcePathStyle: e.S3_FORCE_PATH_STYLE,
+            publicUrl: e.S3_PUBLIC_URL,
+            gatewayBaseUrl: e.STORAGE_PUBLIC_URL ?? "",
+          }
+        : {
+            driver: "local",
+            dir: e.STORAGE_DIR,
+            signingSecret: e.STORAGE_SIGNING_SECRET ?? randomBytes(32).toString("hex"),
+            publicBaseUrl: e.STORAGE_PUBLIC_URL ?? "",
+          },
     uploads: {
       urlTtlSeconds: e.UPLOAD_URL_TTL_SECONDS,
       maxPendingPerUser: e.UPLOAD_MAX_PENDING_PER_USER,

@@ -74,8 +74,3 @@ export class LocalStorage implements ObjectStorage {
     return path.join(path.resolve(this.settings.dir), ...assertKey(key).split("/"));
   }
 }
-
-/** The configured storage (only the local driver so far). */
-export function createStorage(settings: LocalStorageSettings): LocalStorage {
-  return new LocalStorage(settings);
-}
