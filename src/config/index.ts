@@ -373,9 +373,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       if (!e[name]) problems.push(`${name}: required with STORAGE_DRIVER=s3`);
     }
   }
-  if (isProduction && e.STORAGE_DRIVER === "local" && !e.STORAGE_SIGNING_SECRET) {
-    problems.push("STORAGE_SIGNING_SECRET: required in production (signs upload URLs; e.g. openssl rand -hex 32)");
-  }
   if (problems.length > 0) throw new ConfigError(problems);
   // Outside production listen on loopback only, so a laptop never exposes a dev server with a dev key.
   const host = e.HOST ?? (isProduction ? "0.0.0.0" : "127.0.0.1");

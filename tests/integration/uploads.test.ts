@@ -203,6 +203,28 @@ for (const { backend, driver } of suites) {
       const row = await gw.db.prisma.productImage.findUniqueOrThrow({ where: { id: image.id } });
       expect(row.variants).toEqual([200, 400, 800]);
 
+      // Reordered: the first picture moved behind a second one (ties keep the order they were attached in).
+      const second = await attachAs(admin, await uploaded(admin, await png(120), "image/png"), { position: 5 });
+      const secondId = second.image?.id;
+      expect(second.product?.images.map((i) => i.id)).toEqual([image.id, secondId]);
+      const update = `mutation($id: ID!, $input: UpdateProductImageInput!) {
+        updateProductImage(id: $id, input: $input) { product { images { id alt } } userErrors { field code message } }
+      }`;
+      const moved = await mutate<{ product: { images: { id: string; alt: string }[] } }>(gw, update, {
+        as: admin,
+        variables: { id: image.id, input: { position: 9 } },
+      });
+      expect(moved.product.images).toEqual([
+        { id: secondId, alt: "" },
+        { id: image.id, alt: "Red square" },
+      ]);
+      const described = await mutate<{ product: { images: { id: string; alt: string }[] } }>(gw, update, {
+        as: admin,
+        variables: { id: secondId, input: { alt: "Blue" } },
+      });
+      expect(described.product.images[0]).toEqual({ id: secondId, alt: "Blue" });
+      await mutate(gw, removeImage, { as: admin, variables: { id: secondId } });
+
       // Removed: the row and every file of it.
       const removed = await mutate<{ removedImageId: string }>(gw, removeImage, {
         as: admin,

@@ -1,7 +1,7 @@
 import { IsEnum, IsInt, IsOptional, Matches, Max, MaxLength, Min } from "class-validator";
 import { Field, ID, InputType, Int } from "type-graphql";
 import { UploadPurpose } from "../../generated/prisma/client.js";
-import { IsId } from "../../platform/validation/index.js";
+import { IsId, IsOmittable } from "../../platform/validation/index.js";
 
 export const ALT_MAX = 300;
 export const POSITION_MAX = 1_000;
@@ -58,4 +58,19 @@ export class AttachProductImageInput {
   @IsOptional()
   @MaxLength(ALT_MAX)
   alt?: string | null;
+}
+
+@InputType({ description: "Changes to a product image; fields left out keep their value. ADMIN only." })
+export class UpdateProductImageInput {
+  @Field(() => Int, { nullable: true, description: `New sort position, 0 to ${POSITION_MAX} (reordering).` })
+  @IsOmittable()
+  @IsInt()
+  @Min(0)
+  @Max(POSITION_MAX)
+  position?: number;
+
+  @Field(() => String, { nullable: true, description: `New text alternative, at most ${ALT_MAX} characters.` })
+  @IsOmittable()
+  @MaxLength(ALT_MAX)
+  alt?: string;
 }

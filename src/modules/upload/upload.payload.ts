@@ -14,7 +14,7 @@ export class CreateUploadPayload extends MutationPayload {
   upload!: UploadTarget | null;
 }
 
-@ObjectType({ description: "The result of attaching an image to a product." })
+@ObjectType({ description: "The result of attaching or changing a product image." })
 export class ProductImagePayload extends MutationPayload {
   @Field(() => ProductImage, { nullable: true, description: "The new image; null when `userErrors` is not empty." })
   image!: ProductImage | null;

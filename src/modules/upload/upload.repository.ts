@@ -47,6 +47,9 @@ export function uploadRepository(db: Db | PrismaClient) {
 
     findProductImage: (id: string) => db.productImage.findUnique({ where: { id } }),
 
+    updateProductImage: (id: string, fields: { position?: number; alt?: string }) =>
+      db.productImage.update({ where: { id }, data: fields }),
+
     deleteProductImage: (id: string) => db.productImage.delete({ where: { id } }),
 
     imagesOfProducts: (productIds: readonly string[]) =>

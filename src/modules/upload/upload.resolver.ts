@@ -7,7 +7,7 @@ import type {
 } from "../../generated/prisma/client.js";
 import { Product } from "../product/index.js";
 import { User } from "../user/index.js";
-import { AttachProductImageInput, CreateUploadInput } from "./upload.input.js";
+import { AttachProductImageInput, CreateUploadInput, UpdateProductImageInput } from "./upload.input.js";
 import {
   CreateUploadPayload,
   ProductImagePayload,
@@ -22,6 +22,7 @@ import {
   productImageUrl,
   removeProductImage,
   setAvatar,
+  updateProductImage,
 } from "./upload.service.js";
 import { ProductImage } from "./upload.type.js";
 
@@ -47,6 +48,17 @@ export class UploadResolver {
     @Ctx() ctx: RequestContext,
   ) {
     return attachProductImage(ctx, input);
+  }
+
+  @Mutation(() => ProductImagePayload, {
+    description: "Reorder a product's picture (`position`) or change its `alt` text. ADMIN only.",
+  })
+  updateProductImage(
+    @Arg("id", () => ID, { description: "The image (ProductImage.id)." }) id: string,
+    @Arg("input", () => UpdateProductImageInput, { description: "The changes." }) input: UpdateProductImageInput,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return updateProductImage(ctx, id, input);
   }
 
   @Mutation(() => RemoveProductImagePayload, { description: "Remove a product's picture and its files. ADMIN only." })

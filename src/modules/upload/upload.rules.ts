@@ -6,6 +6,7 @@ export const uploadPermissions = {
     createUpload: isAuthenticated,
     setAvatar: isAuthenticated,
     attachProductImage: isAdmin,
+    updateProductImage: isAdmin,
     removeProductImage: isAdmin,
   },
   // Returned only to the caller who asked for it (the type is hinted PRIVATE).

@@ -25,7 +25,7 @@ import {
   pickVariant,
   purposeLimits,
 } from "./upload.images.js";
-import type { AttachProductImageInput, CreateUploadInput } from "./upload.input.js";
+import type { AttachProductImageInput, CreateUploadInput, UpdateProductImageInput } from "./upload.input.js";
 import { makeVariants } from "./upload.jobs.js";
 import type {
   CreateUploadPayload,
@@ -201,6 +201,25 @@ export async function attachProductImage(
     await storage.deletePrefix(rawKey(upload.id));
     imagesChanged(ctx, input.productId);
     return { image: row, product: await ctx.loaders.product.byId.load(input.productId), userErrors: [] };
+  }, failed);
+}
+
+/** Reorders (`position`) or re-describes (`alt`) an image; its files stay as they are. */
+export async function updateProductImage(
+  ctx: RequestContext,
+  id: string,
+  input: UpdateProductImageInput,
+): Promise<ProductImagePayload> {
+  const failed = failWith<ProductImagePayload>({ image: null, product: null });
+  const invalid = [...validateId(id), ...(await validateInput(input))];
+  if (invalid.length > 0) return failed(invalid);
+  return settle(async () => {
+    const uploads = uploadRepository(ctx.prisma);
+    const existing = await uploads.findProductImage(id);
+    if (!existing) reject(["id"], UserErrorCode.NOT_FOUND, "There is no such product image.");
+    const image = await uploads.updateProductImage(id, { position: input.position, alt: input.alt?.trim() });
+    imagesChanged(ctx, image.productId);
+    return { image, product: await ctx.loaders.product.byId.load(image.productId), userErrors: [] };
   }, failed);
 }
 

@@ -58,6 +58,8 @@ export class ProductImage {
   @Field(() => Int, { description: "Height in pixels of the full-size picture." })
   height!: number;
 
-  @Field(() => Int, { description: "Sort position among the product's images, lowest first." })
+  @Field(() => Int, {
+    description: "Sort position among the product's images, lowest first; ties in the order they were attached.",
+  })
   position!: number;
 }
