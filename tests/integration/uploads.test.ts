@@ -235,8 +235,21 @@ for (const { backend, driver } of suites) {
       expect((await fetchFile(withCopies.url)).statusCode).toBe(404);
     }, 60_000);
 
-    it("sets a user's avatar, with square copies", async () => {
-      const uploadId = await uploaded(alice, await png(300), "image/png", "AVATAR");
+    it("sets a user's avatar from a file far larger than a GraphQL body, with square copies", async () => {
+      // Noise does not compress: a few megabytes, well past the 100 KB request body limit of /graphql.
+      const large = await sharp({
+        create: {
+          width: 1000,
+          height: 1000,
+          channels: 3,
+          background: "#888",
+          noise: { type: "gaussian", mean: 128, sigma: 40 },
+        },
+      })
+        .png()
+        .toBuffer();
+      expect(large.length).toBeGreaterThan(1024 * 1024);
+      const uploadId = await uploaded(alice, large, "image/png", "AVATAR");
       const payload = await mutate<{ user: { id: string; avatarUrl: string } }>(gw, setAvatar, {
         as: alice,
         variables: { uploadId },
