@@ -13,6 +13,7 @@ import type { Logger } from "./platform/logger/index.js";
 import type { MailDelivery, Outbox } from "./platform/mail/index.js";
 import type { QueryPlanner } from "./platform/planner/index.js";
 import type { Events } from "./platform/realtime/index.js";
+import type { ObjectStorage } from "./platform/storage/index.js";
 
 /**
  * Every module's per-request loaders, by module name. Each module adds its own entry from its
@@ -76,6 +77,8 @@ export type RequestContext = {
   jobs: JobQueue;
   /** Real-time events: services publish after their transaction committed; subscriptions listen. */
   events: Events;
+  /** Uploaded files and images (platform/storage), with the upload limits from config. */
+  uploads: Readonly<{ storage: ObjectStorage } & Config["uploads"]>;
   /** Filled in during execution for the request's log line. */
   trace: RequestTrace;
   /** Cost, budget, refusals and deadline of this request (platform/cost, platform/rate-limit). */
@@ -83,4 +86,10 @@ export type RequestContext = {
 };
 
 /** What background jobs get (platform/jobs): the process's shared services, no request. */
-export type JobContext = Readonly<{ prisma: PrismaClient; log: Logger; mail: MailDelivery; config: Config }>;
+export type JobContext = Readonly<{
+  prisma: PrismaClient;
+  log: Logger;
+  mail: MailDelivery;
+  config: Config;
+  storage: ObjectStorage;
+}>;

@@ -16,6 +16,7 @@ import {
   purgeOutboxBodies,
   smtpTransport,
 } from "./platform/mail/index.js";
+import { createStorage, type ObjectStorage } from "./platform/storage/index.js";
 
 const purgeOutbox = defineJob<object, JobContext>({
   name: "outbox.purge-bodies",
@@ -40,7 +41,13 @@ export function defaultMailTransport(config: Config, log: Logger): MailTransport
 
 export type Jobs = Readonly<{ queue: JobQueue; outbox: Outbox }>;
 
-export async function startJobs(db: Database, config: Config, transport: MailTransport, log: Logger): Promise<Jobs> {
+export async function startJobs(
+  db: Database,
+  config: Config,
+  transport: MailTransport,
+  log: Logger,
+  storage: ObjectStorage = createStorage(config.storage),
+): Promise<Jobs> {
   let queue: JobQueue | undefined;
   const names = mailDeliveryKinds.map((kind) => kind.name);
   const toggle = (action: "pause" | "resume") => {
@@ -56,6 +63,6 @@ export async function startJobs(db: Database, config: Config, transport: MailTra
     },
     log,
   );
-  queue = await startJobQueue(db, config.jobs, jobKinds, { prisma: db.prisma, log, mail, config }, log);
+  queue = await startJobQueue(db, config.jobs, jobKinds, { prisma: db.prisma, log, mail, config, storage }, log);
   return { queue, outbox: createOutbox(queue) };
 }

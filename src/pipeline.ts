@@ -85,6 +85,7 @@ export type PipelineServices = Readonly<{
   auth: RequestContext["auth"];
   mail: RequestContext["mail"];
   jobs: RequestContext["jobs"];
+  uploads: RequestContext["uploads"];
   /** Published operation manifests (trusted documents); loaded before anything connects. */
   manifest: OperationManifest;
   /** The response cache's store; null when RESPONSE_CACHE is off. */
@@ -222,6 +223,7 @@ export async function registerRequestPipeline(
       auth: services.auth,
       mail: services.mail,
       jobs: services.jobs,
+      uploads: services.uploads,
       events,
       limits: {
         caller: identifyCaller(base.viewer, base.http.ip),

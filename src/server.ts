@@ -17,6 +17,7 @@ import { exposeMetrics, type Metrics, operationNamesOf } from "./platform/metric
 import { type AppliedFieldLimits, type FieldLimitTable, fieldLimits, Limiter } from "./platform/rate-limit/index.js";
 import { createEventBus, type EventBus, type SubscriptionServer } from "./platform/realtime/index.js";
 import { connectRedis, type RedisConnection } from "./platform/redis/index.js";
+import { createStorage, registerStorageRoutes } from "./platform/storage/index.js";
 import { startTracing, traceRedisCommands } from "./platform/tracing/index.js";
 
 export type ServerDeps = {
@@ -95,7 +96,8 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
     );
   }
   const tokens = await createAccessTokens(config.auth, logger);
-  const jobs = await startJobs(db, config, deps.mailTransport ?? defaultMailTransport(config, logger), logger);
+  const storage = createStorage(config.storage);
+  const jobs = await startJobs(db, config, deps.mailTransport ?? defaultMailTransport(config, logger), logger, storage);
   const redis = config.redis.url ? connectRedis({ ...config.redis, url: config.redis.url }, logger) : null;
   if (redis && tracing) traceRedisCommands(redis.client);
   const limiter = new Limiter(redis, logger);
@@ -134,6 +136,8 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
     { database: () => db.prisma.$queryRaw`SELECT 1`, ...(redis ? { redis: () => redis.health() } : {}) },
     logger,
   );
+  // The local driver's signed PUT and file routes (README, "Images and uploads").
+  registerStorageRoutes(app, storage);
   const pipeline = await registerRequestPipeline(
     app,
     config,
@@ -152,6 +156,7 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
       },
       mail: deps.mailOutbox ?? jobs.outbox,
       jobs: jobs.queue,
+      uploads: { storage, ...config.uploads },
       events,
       log: logger,
       metrics,

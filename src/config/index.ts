@@ -1,7 +1,8 @@
-import { createPrivateKey, createPublicKey } from "node:crypto";
+import { createPrivateKey, createPublicKey, randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { JobQueueConfig } from "../platform/jobs/index.js";
 import type { ResumeSettings, SubscriptionLimits } from "../platform/realtime/index.js";
+import type { StorageSettings } from "../platform/storage/index.js";
 
 /** Deployment environment; production switches on the secure defaults. */
 const nodeEnv = z.enum(["development", "test", "production"]).default("development");
@@ -108,6 +109,29 @@ const envSchema = z.object({
   MAIL_BREAKER_RESET_MS: positiveInt(3_600_000).default(30_000),
   OUTBOX_RETENTION_HOURS: positiveInt(24 * 365).default(72),
   IDEMPOTENCY_KEY_TTL_HOURS: positiveInt(24 * 365).default(24),
+  STORAGE_DRIVER: z.enum(["local", "s3"]).default("local"),
+  STORAGE_DIR: z.string().min(1).default(".data/storage"),
+  STORAGE_SIGNING_SECRET: z.string().min(32, "must be at least 32 characters (e.g. openssl rand -hex 32)").optional(),
+  STORAGE_PUBLIC_URL: z
+    .string()
+    .regex(/^https?:\/\/[^/\s]+$/, "must be an origin like https://api.example.com (scheme and host, no path)")
+    .optional(),
+  S3_ENDPOINT: z
+    .string()
+    .regex(/^https?:\/\/[^/\s]+$/, "must be an origin like https://s3.example.com (scheme and host, no path)")
+    .optional(),
+  S3_REGION: z.string().min(1).default("us-east-1"),
+  S3_BUCKET: z.string().min(3).max(63).optional(),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_FORCE_PATH_STYLE: booleanString.default(false),
+  S3_PUBLIC_URL: z
+    .string()
+    .regex(/^https?:\/\/\S+[^/]$/, "must be a URL without a trailing slash, e.g. https://cdn.example.com/images")
+    .optional(),
+  UPLOAD_URL_TTL_SECONDS: positiveInt(24 * 3600).default(900),
+  UPLOAD_MAX_PENDING_PER_USER: positiveInt(1_000).default(10),
+  UPLOAD_ORPHAN_AFTER_HOURS: positiveInt(24 * 365).default(24),
   SUBSCRIPTIONS: booleanString.default(true),
   SUBSCRIPTION_MAX_CONNECTIONS_PER_ADDRESS: positiveInt(1_000_000).default(100),
   SUBSCRIPTION_MAX_CONNECTIONS_PER_USER: positiveInt(10_000).default(10),
@@ -245,6 +269,16 @@ export type Config = Readonly<{
   jobs: JobQueueConfig;
   /** An order's idempotency key answers retries for this long; then the same key places a new order. */
   idempotencyKeyTtlHours: number;
+  /** Images and uploads (platform/storage, modules/upload): the local-disk driver or an S3-compatible store. */
+  storage: StorageSettings;
+  uploads: Readonly<{
+    /** How long a createUpload URL accepts the PUT. */
+    urlTtlSeconds: number;
+    /** Uploads a user may have waiting (not attached, URL not expired) at once. */
+    maxPendingPerUser: number;
+    /** Uploads never attached are deleted (row and bytes) this long after their URL expired. */
+    orphanAfterHours: number;
+  }>;
   /**
    * Root fields read the selected tree below them in one statement (platform/planner). Off only to measure
    * what it buys (bench) and to compare its answers with the loaders' (tests).
@@ -349,6 +383,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.METRICS_HOST !== undefined && e.METRICS_PORT === undefined) {
     problems.push("METRICS_HOST: only used with METRICS_PORT (the metrics listener's interface)");
   }
+  if (e.STORAGE_DRIVER === "s3") {
+    for (const name of ["S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"] as const) {
+      if (!e[name]) problems.push(`${name}: required with STORAGE_DRIVER=s3`);
+    }
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   // Outside production listen on loopback only, so a laptop never exposes a dev server with a dev key.
   const host = e.HOST ?? (isProduction ? "0.0.0.0" : "127.0.0.1");
@@ -429,6 +468,30 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       shutdownTimeoutMs: e.JOBS_SHUTDOWN_TIMEOUT_MS,
     },
     idempotencyKeyTtlHours: e.IDEMPOTENCY_KEY_TTL_HOURS,
+    storage:
+      e.STORAGE_DRIVER === "s3"
+        ? {
+            driver: "s3",
+            endpoint: e.S3_ENDPOINT,
+            region: e.S3_REGION,
+            bucket: e.S3_BUCKET ?? "",
+            accessKeyId: e.S3_ACCESS_KEY_ID ?? "",
+            secretAccessKey: e.S3_SECRET_ACCESS_KEY ?? "",
+            forcePathStyle: e.S3_FORCE_PATH_STYLE,
+            publicUrl: e.S3_PUBLIC_URL,
+            gatewayBaseUrl: e.STORAGE_PUBLIC_URL ?? "",
+          }
+        : {
+            driver: "local",
+            dir: e.STORAGE_DIR,
+            signingSecret: e.STORAGE_SIGNING_SECRET ?? randomBytes(32).toString("hex"),
+            publicBaseUrl: e.STORAGE_PUBLIC_URL ?? "",
+          },
+    uploads: {
+      urlTtlSeconds: e.UPLOAD_URL_TTL_SECONDS,
+      maxPendingPerUser: e.UPLOAD_MAX_PENDING_PER_USER,
+      orphanAfterHours: e.UPLOAD_ORPHAN_AFTER_HOURS,
+    },
     queryPlanner: e.QUERY_PLANNER,
     subscriptions: {
       enabled: e.SUBSCRIPTIONS,

@@ -14,6 +14,7 @@ import { orderModule } from "./order/index.js";
 import { postModule } from "./post/index.js";
 import { productModule } from "./product/index.js";
 import { reviewModule } from "./review/index.js";
+import { uploadModule } from "./upload/index.js";
 import { userModule } from "./user/index.js";
 
 export const modules: readonly GatewayModule[] = [
@@ -27,6 +28,7 @@ export const modules: readonly GatewayModule[] = [
   postModule,
   nodeModule,
   jobModule,
+  uploadModule,
 ];
 
 /** Reads the modules' types and relations for root resolvers, one statement per planned root field. */

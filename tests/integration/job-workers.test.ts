@@ -12,6 +12,7 @@ import { passwordResetMail } from "../../src/modules/account/account.mail.js";
 import { inTransaction } from "../../src/platform/db/transaction.js";
 import { type JobQueue, startJobQueue } from "../../src/platform/jobs/index.js";
 import { createOutbox } from "../../src/platform/mail/index.js";
+import { createStorage } from "../../src/platform/storage/index.js";
 import { seedDatabase } from "../../src/seed/index.js";
 import { createTestDatabase, postgresSkipReason, type TestDatabase } from "../helpers/database.js";
 import { eventually, startSmtp, type TestSmtp } from "../helpers/smtp.js";
@@ -89,7 +90,7 @@ describe.skipIf(postgresSkipReason !== undefined)(title, () => {
       db,
       config.jobs,
       jobKinds,
-      { prisma: db.prisma, log, mail: { deliver: async () => {} }, config },
+      { prisma: db.prisma, log, mail: { deliver: async () => {} }, config, storage: createStorage(config.storage) },
       log,
     );
   }, 90_000);

@@ -9,6 +9,7 @@ import { jobKinds } from "../../src/jobs.js";
 import { passwordResetMail } from "../../src/modules/account/account.mail.js";
 import { inTransaction } from "../../src/platform/db/transaction.js";
 import { createOutbox, type MailDelivery } from "../../src/platform/mail/index.js";
+import { createStorage } from "../../src/platform/storage/index.js";
 import { backends } from "../helpers/database.js";
 import { startTestGateway, type TestGateway } from "../helpers/gateway.js";
 import { mutate } from "../helpers/mutations.js";
@@ -197,11 +198,13 @@ for (const backend of backends) {
         data: { createdAt: hoursAgo(1), idempotencyKey: keptKey },
       });
 
+      const config = loadConfig({ NODE_ENV: "test", OUTBOX_RETENTION_HOURS: "72", IDEMPOTENCY_KEY_TTL_HOURS: "24" });
       const deps = {
         prisma,
         log: pino({ level: "silent" }),
         mail: { deliver: async () => {} } satisfies MailDelivery,
-        config: loadConfig({ NODE_ENV: "test", OUTBOX_RETENTION_HOURS: "72", IDEMPOTENCY_KEY_TTL_HOURS: "24" }),
+        config,
+        storage: createStorage(config.storage),
       };
       // What the schedule runs, run now.
       for (const kind of jobKinds.filter((k) => k.schedule)) await kind.run({}, deps, { id: "test", retryCount: 0 });

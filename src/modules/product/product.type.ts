@@ -41,7 +41,10 @@ export class Product implements Omit<ProductRow, "categoryId" | "deletedAt"> {
   @Field(() => ProductStatus, { description: "Lifecycle status." })
   status!: ProductStatus;
 
-  @Field(() => [String], { description: "Image URLs, the first being the main picture." })
+  @Field(() => [String], {
+    description: "Image URLs typed in by hand, the first being the main picture.",
+    deprecationReason: "Use `images`: uploaded pictures, checked, stripped of metadata and resized.",
+  })
   imageUrls!: string[];
 
   @Field(() => Float, { description: "Mean review rating from 1 to 5, or 0 with no reviews." })

@@ -47,7 +47,8 @@ export async function registerHttpHardening(app: FastifyInstance, settings: Http
     origin: anyOrigin ? "*" : [...settings.corsOrigins],
     // Cookies (the refresh-token cookie) only ever for listed origins, never with `*`.
     credentials: !anyOrigin,
-    methods: ["GET", "POST"],
+    // PUT: the signed upload URLs (platform/storage), which browsers call from the shop's origin.
+    methods: ["GET", "POST", "PUT"],
     allowedHeaders,
     exposedHeaders,
     maxAge: 600,

@@ -117,6 +117,11 @@ export const fieldLimits: FieldLimitTable = {
     failClosed: false,
     rules: [{ per: "caller", max: 10, windowSeconds: minutes(60) }],
   },
+  "Mutation.createUpload": {
+    why: "storage filling: each call signs a URL that takes up to 5 MB of disk",
+    failClosed: false,
+    rules: [{ per: "caller", max: 30, windowSeconds: minutes(60) }],
+  },
 };
 
 export type AppliedFieldLimits = Readonly<{ applied: string[]; missing: string[] }>;
