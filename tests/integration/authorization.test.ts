@@ -255,6 +255,12 @@ const matrix: Row[] = [
       ["deleteProduct", '{ deleteProduct(id: "x") { userErrors { code } } }'],
       ["updateOrderStatus", '{ updateOrderStatus(id: "x", status: PAID) { userErrors { code } } }'],
       ["retryJob", '{ retryJob(kind: "mail.welcome", id: "x") { retried userErrors { code } } }'],
+      [
+        "attachProductImage",
+        '{ attachProductImage(input: { productId: "x", uploadId: "x" }) { userErrors { code } } }',
+      ],
+      ["updateProductImage", '{ updateProductImage(id: "x", input: {}) { userErrors { code } } }'],
+      ["removeProductImage", '{ removeProductImage(id: "x") { userErrors { code } } }'],
     ] as const
   ).map(
     ([field, selection]): Row => ({
@@ -286,6 +292,11 @@ const matrix: Row[] = [
         '{ placeOrder(input: { items: [], addressId: "x", idempotencyKey: "-" }) { userErrors { code } } }',
       ],
       ["cancelOrder", '{ cancelOrder(id: "x") { userErrors { code } } }'],
+      [
+        "createUpload",
+        '{ createUpload(input: { purpose: AVATAR, contentType: "image/svg+xml", byteSize: 1, checksum: "-" }) { userErrors { code } } }',
+      ],
+      ["setAvatar", '{ setAvatar(uploadId: "x") { userErrors { code } } }'],
     ] as const
   ).map(
     ([field, selection]): Row => ({
