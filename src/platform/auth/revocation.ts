@@ -106,15 +106,21 @@ function sharedSet(
     if (!Number.isFinite(untilMs)) return;
     for (const sessionId of sessionIds) if (sessionId) remember(sessionId, untilMs);
   });
-  subscriber.on("ready", () => {
+  const subscribe = () => {
+    if (closed || subscriber.status !== "ready") return; // "ready" subscribes again after a reconnect
     subscriber.subscribe(channel).then(
       () => {
         subscribed = true;
         void load();
       },
-      (error: unknown) => log.warn({ err: error }, "revocations: could not subscribe; retrying on reconnect"),
+      (error: unknown) => {
+        // A timeout (a busy start-up) is not a reconnect: without trying again nothing would.
+        log.warn({ err: error }, "revocations: could not subscribe; retrying");
+        setTimeout(subscribe, 1_000).unref();
+      },
     );
-  });
+  };
+  subscriber.on("ready", subscribe);
   subscriber.on("close", () => {
     // Messages published while we are away are lost: load the whole set again once back.
     subscribed = false;

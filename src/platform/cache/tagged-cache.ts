@@ -302,7 +302,9 @@ class SharedTier {
       this.clearLocal();
       this.processedSeq = seq;
     } catch (error) {
-      this.log.warn({ err: error }, "cache: could not subscribe to invalidations; retrying on reconnect");
+      // A timeout (a busy start-up) is not a reconnect: without trying again the cache would stay off.
+      this.log.warn({ err: error }, "cache: could not subscribe to invalidations; retrying");
+      setTimeout(() => void this.#resync(), 1_000).unref();
     }
   }
 

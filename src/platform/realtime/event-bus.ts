@@ -121,10 +121,14 @@ function redisTransport(redis: RedisConnection, log: Logger, deliver: (topic: st
   subscriber.on("message", (channel: string, message: string) => {
     if (channel.startsWith(channelPrefix)) deliver(channel.slice(channelPrefix.length), decode(message));
   });
+  let closed = false;
   const subscribe = (channels: string[]) => {
-    if (subscriber.status !== "ready" || channels.length === 0) return; // all of them on "ready"
+    if (closed || subscriber.status !== "ready" || channels.length === 0) return; // all of them on "ready"
     subscriber.subscribe(...channels).catch((error: unknown) => {
-      log.warn({ err: error }, "events: could not subscribe; retrying on reconnect");
+      // A timeout (a busy start-up) is not a reconnect: try again those still listened to.
+      log.warn({ err: error }, "events: could not subscribe; retrying");
+      const retry = () => subscribe(channels.filter((channel) => topics.has(channel.slice(channelPrefix.length))));
+      setTimeout(retry, 1_000).unref();
     });
   };
   subscriber.on("ready", () => subscribe([...topics].map((topic) => channelPrefix + topic)));
@@ -147,6 +151,7 @@ function redisTransport(redis: RedisConnection, log: Logger, deliver: (topic: st
       redis.client.publish(channelPrefix + topic, encode(detail)).catch(fallBack);
     },
     close() {
+      closed = true;
       subscriber.disconnect(false);
     },
   };
