@@ -18,7 +18,7 @@ import { deleteSessionsSince, seededDatabase } from "./database.js";
 import { loginBody } from "./login.js";
 import { cpuTicks, ticksToMs } from "./proc.js";
 import { nestedProductsQuery } from "./scenarios.js";
-import { type ServerProcess, startGateway } from "./servers.js";
+import { postGraphQL, type ServerProcess, startGateway } from "./servers.js";
 import { settings } from "./settings.js";
 
 const log = (line: string) => console.log(line);
@@ -79,17 +79,6 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 const percentile = (values: number[], fraction: number) =>
   [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil(fraction * values.length) - 1)] ?? Number.NaN;
 const f = (value: number, digits = 0) => value.toFixed(digits);
-
-async function post<Data>(server: ServerProcess, body: object, token?: string): Promise<Data> {
-  const response = await fetch(server.graphqlUrl, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  const json = (await response.json()) as { data?: Data; errors?: unknown };
-  if (!json.data || json.errors) throw new Error(`unexpected answer: ${JSON.stringify(json).slice(0, 500)}`);
-  return json.data;
-}
 
 const started = new Date(Date.now() - 1_000);
 const database = await seededDatabase(settings.databaseUrl, { scale: settings.seedScale, reseed: false, log });
@@ -188,8 +177,8 @@ try {
   // Invalidation: B holds the product page; A changes the price; how long from A's response until B
   // answers the new price (polling B from the moment A answered).
   const login = JSON.parse(loginBody("admin@example.com", SEED_PASSWORD)) as object;
-  const { login: signedIn } = await post<{ login: { accessToken: string } }>(a, login);
-  const { product } = await post<{ product: { id: string; priceCents: number } }>(b, {
+  const { login: signedIn } = await postGraphQL<{ login: { accessToken: string } }>(a, login);
+  const { product } = await postGraphQL<{ product: { id: string; priceCents: number } }>(b, {
     query: productPage,
     variables: { slug: hotSlug },
   });
@@ -197,9 +186,9 @@ try {
   let polls = 0;
   const original = product.priceCents;
   for (let i = 1; i <= updates; i++) {
-    await post(b, { query: productPage, variables: { slug: hotSlug } }); // cached on B (first tier)
+    await postGraphQL(b, { query: productPage, variables: { slug: hotSlug } }); // cached on B (first tier)
     const price = original + (i % 2);
-    await post(
+    await postGraphQL(
       a,
       {
         query:
@@ -211,7 +200,7 @@ try {
     const answered = performance.now();
     for (;;) {
       polls++;
-      const seen = await post<{ product: { priceCents: number } }>(b, {
+      const seen = await postGraphQL<{ product: { priceCents: number } }>(b, {
         query: productPage,
         variables: { slug: hotSlug },
       });
@@ -225,7 +214,7 @@ try {
       `median ${f(median(latencies), 2)} ms, p99 ${f(percentile(latencies, 0.99), 2)} ms, max ${f(Math.max(...latencies), 2)} ms ` +
       `(target p99 ≤ 50 ms); B answered the old price ${polls - updates} time(s)`,
   );
-  await post(
+  await postGraphQL(
     a,
     {
       query:

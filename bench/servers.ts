@@ -92,3 +92,15 @@ export const startGateway = (name: string, databaseUrl: string, mode: GatewayMod
   startProcess(name, "gateway-process.ts", [databaseUrl, mode]);
 
 export const startReference = (databaseUrl: string) => startProcess("reference", "reference-server.ts", [databaseUrl]);
+
+/** POSTs one operation to a server; its data, or throws on errors (the bench's own requests must succeed). */
+export async function postGraphQL<Data>(server: ServerProcess, body: object, token?: string): Promise<Data> {
+  const response = await fetch(server.graphqlUrl, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  const json = (await response.json()) as { data?: Data; errors?: unknown };
+  if (!json.data || json.errors) throw new Error(`unexpected answer: ${JSON.stringify(json).slice(0, 500)}`);
+  return json.data;
+}

@@ -19,7 +19,7 @@ import { SEED_PASSWORD } from "../src/seed/index.js";
 import { seededDatabase } from "./database.js";
 import { loginBody } from "./login.js";
 import { rssMiB } from "./proc.js";
-import { type ServerProcess, startGateway } from "./servers.js";
+import { postGraphQL, type ServerProcess, startGateway } from "./servers.js";
 import { settings } from "./settings.js";
 
 const log = (line: string) => console.log(line);
@@ -54,16 +54,7 @@ const clients: Client[] = [];
 // Arrival times of the current event, one per subscriber.
 let arrivals: number[] = [];
 
-async function post<Data>(body: object, token?: string): Promise<Data> {
-  const response = await fetch((gateway as ServerProcess).graphqlUrl, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  const json = (await response.json()) as { data?: Data; errors?: unknown };
-  if (!json.data || json.errors) throw new Error(`unexpected answer: ${JSON.stringify(json).slice(0, 500)}`);
-  return json.data;
-}
+const post = <Data>(body: object, token?: string) => postGraphQL<Data>(gateway as ServerProcess, body, token);
 
 async function activeSubscriptions(): Promise<number> {
   const url = (gateway as ServerProcess).graphqlUrl.replace(/\/graphql$/, "/metrics");

@@ -5,11 +5,10 @@
 import { readFile } from "node:fs/promises";
 import { type OperationDefinitionNode, parse } from "graphql";
 import { type Client, createClient } from "graphql-ws";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { WebSocket } from "ws";
 import { SEED_ACCOUNTS, SEED_PASSWORD } from "../../src/seed/index.js";
 import { startTestGateway, type TestGateway } from "../helpers/gateway.js";
-import { eventually } from "../helpers/smtp.js";
 
 type Account = keyof typeof SEED_ACCOUNTS;
 type Example = {
@@ -146,7 +145,10 @@ describe("README examples", () => {
           );
         });
         subscriptions.push({ name: example.name, client, first });
-        await eventually(() => gw.gateway.events.subscribers >= subscriptions.length, 20_000, "the subscription");
+        await vi.waitFor(() => expect(gw.gateway.events.subscribers).toBeGreaterThanOrEqual(subscriptions.length), {
+          timeout: 20_000,
+          interval: 50,
+        });
         return;
       }
       if (cookies.size > 0) headers.cookie = [...cookies].map(([k, v]) => `${k}=${v}`).join("; ");

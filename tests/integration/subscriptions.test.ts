@@ -5,14 +5,13 @@
 import { generateKeyPairSync, randomUUID } from "node:crypto";
 import { type Client, createClient } from "graphql-ws";
 import { calculateJwkThumbprint, exportJWK, SignJWT } from "jose";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { WebSocket } from "ws";
 import { backends, postgresSkipReason } from "../helpers/database.js";
 import { startTestGateway, type TestGateway } from "../helpers/gateway.js";
 import { type GatewayProcess, startGatewayProcess } from "../helpers/gateway-processes.js";
 import { mutate } from "../helpers/mutations.js";
 import { deleteKeys, redisSkipReason, redisUrl, uniqueKeyPrefix } from "../helpers/redis.js";
-import { eventually } from "../helpers/smtp.js";
 
 type Event = {
   data?: Record<string, unknown> | null;
@@ -95,7 +94,7 @@ function subscribe(connection: Connection, query: string, variables: Record<stri
 
 /** graphql-ws acknowledges no subscription: wait until the gateway's event bus has this many listening. */
 async function listening(gw: TestGateway, subscribers: number) {
-  await eventually(() => gw.gateway.events.subscribers === subscribers, 20_000, `${subscribers} subscribers`);
+  await vi.waitFor(() => expect(gw.gateway.events.subscribers).toBe(subscribers), { timeout: 20_000, interval: 50 });
 }
 
 /** The cursor just before a row's change (the format is opaque to clients; the test knows it). */
