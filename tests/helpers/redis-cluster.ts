@@ -33,6 +33,10 @@ export type OwnRedisCluster = {
   masters: readonly ClusterNodeAddress[];
   /** Keys matching `pattern`, by master (a plain connection to each node, in the order of `masters`). */
   keysByMaster(pattern: string): Promise<string[][]>;
+  /** SIGKILLs master `i` (0-2), as a crash would; no replica takes over its slots. */
+  kill(i: number): Promise<void>;
+  /** Starts master `i` again (empty: nothing is saved) and waits until the cluster is ok again. */
+  restart(i: number): Promise<void>;
   /** Stops every node and removes their files. */
   stop(): Promise<void>;
 };
@@ -94,47 +98,64 @@ export async function startRedisCluster(): Promise<OwnRedisCluster> {
   const dir = mkdtempSync(join(tmpdir(), "gw-redis-cluster-"));
   const ports = await freePortsInBand(6);
   const masters = [0, 1, 2].map((i) => ({ host: "127.0.0.1", port: ports[i] as number }));
-  const children: ChildProcess[] = [];
+  const children: (ChildProcess | undefined)[] = [];
+  const startNode = async (i: number) => {
+    const { port } = masters[i] as ClusterNodeAddress;
+    let output = "";
+    const child = spawn(
+      "redis-server",
+      [
+        "--port",
+        String(port),
+        "--cluster-port",
+        String(ports[3 + i]),
+        "--bind",
+        "127.0.0.1",
+        "--cluster-enabled",
+        "yes",
+        // Kept across a restart: the node comes back knowing the cluster and its slots.
+        "--cluster-config-file",
+        join(dir, `nodes-${port}.conf`),
+        "--cluster-node-timeout",
+        "5000",
+        "--dir",
+        dir,
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--loglevel",
+        "warning",
+      ],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    children[i] = child;
+    child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    await untilAnswers(port, child, () => output);
+  };
+  const killNode = async (i: number) => {
+    const child = children[i];
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, "exit");
+    child.kill("SIGKILL");
+    await exited;
+  };
   const killAll = () => {
-    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    for (const child of children) if (child?.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   };
   process.once("exit", killAll);
+  const allOk = async () => {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const infos = await Promise.all(masters.map(({ port }) => clusterInfo(port).catch(String)));
+      if (infos.every((info) => /^cluster_state:ok\b/m.test(info) && /^cluster_known_nodes:3\b/m.test(info))) return;
+      if (Date.now() > deadline) throw new Error(`the cluster did not become ok: ${infos.join("\n")}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
   try {
-    await Promise.all(
-      masters.map(async ({ port }, i) => {
-        let output = "";
-        const child = spawn(
-          "redis-server",
-          [
-            "--port",
-            String(port),
-            "--cluster-port",
-            String(ports[3 + i]),
-            "--bind",
-            "127.0.0.1",
-            "--cluster-enabled",
-            "yes",
-            "--cluster-config-file",
-            join(dir, `nodes-${port}.conf`),
-            "--cluster-node-timeout",
-            "5000",
-            "--dir",
-            dir,
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--loglevel",
-            "warning",
-          ],
-          { stdio: ["ignore", "pipe", "pipe"] },
-        );
-        children.push(child);
-        child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-        child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-        await untilAnswers(port, child, () => output);
-      }),
-    );
+    await Promise.all(masters.map((_, i) => startNode(i)));
     const create = spawnSync(
       "redis-cli",
       [
@@ -148,13 +169,7 @@ export async function startRedisCluster(): Promise<OwnRedisCluster> {
       { encoding: "utf8", timeout: 60_000 },
     );
     if (create.status !== 0) throw new Error(`redis-cli --cluster create failed: ${create.stdout}${create.stderr}`);
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const infos = await Promise.all(masters.map(({ port }) => clusterInfo(port)));
-      if (infos.every((info) => /^cluster_state:ok\b/m.test(info) && /^cluster_known_nodes:3\b/m.test(info))) break;
-      if (Date.now() > deadline) throw new Error(`the cluster did not become ok: ${infos.join("\n")}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await allOk();
   } catch (error) {
     killAll();
     rmSync(dir, { recursive: true, force: true });
@@ -185,16 +200,14 @@ export async function startRedisCluster(): Promise<OwnRedisCluster> {
         }),
       );
     },
+    kill: killNode,
+    async restart(i) {
+      await startNode(i);
+      await allOk();
+    },
     async stop() {
       process.off("exit", killAll);
-      await Promise.all(
-        children.map(async (child) => {
-          if (child.exitCode !== null || child.signalCode !== null) return;
-          const exited = once(child, "exit");
-          child.kill("SIGKILL");
-          await exited;
-        }),
-      );
+      await Promise.all(masters.map((_, i) => killNode(i)));
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -179,4 +179,41 @@ describe.skipIf(redisClusterSkipReason !== undefined)(title, () => {
     await new RedisKeyValueCache(redisA, "apq", 60).set("hash-1", "{ products { id } }");
     expect(await new RedisKeyValueCache(redisB, "apq", 60).get("hash-1")).toBe("{ products { id } }");
   });
+
+  // Last: it takes a master away from the cluster every test above shares.
+  it("counts as down while a master is gone, and recovers on its own when it is back", async () => {
+    const [redisA, redisB] = [await instance(), await instance()];
+    const limiter = new Limiter(redisA, log);
+    const a = new TaggedCache(redisA, log, { localEntries: 10 });
+    const b = new TaggedCache(redisB, log, { localEntries: 10 });
+    closers.push(
+      () => a.close(),
+      () => b.close(),
+    );
+    await vi.waitFor(() => expect(a.available() && b.available()).toBe(true), { timeout: 10_000 });
+    const settings = { capacity: 5, restorePerSecond: 0.001 };
+
+    await cluster.kill(1);
+    await vi.waitFor(() => expect(redisA.isReady()).toBe(false), { timeout: 10_000 });
+    expect(await redisA.health()).toBe("down");
+    expect(a.available()).toBe(false);
+    await expect(limiter.takeTokens("outage", 1, settings, { failClosed: true })).rejects.toThrow(
+      "the shared rate-limit store is unavailable",
+    );
+    // A fail-open limit counts in this process meanwhile.
+    expect((await limiter.takeTokens("outage", 1, settings, { failClosed: false })).allowed).toBe(true);
+
+    await cluster.restart(1);
+    await vi.waitFor(() => expect(redisA.isReady() && redisB.isReady()).toBe(true), { timeout: 30_000 });
+    expect(await redisA.health()).toBe("up");
+    await vi.waitFor(() => expect(a.available() && b.available()).toBe(true), { timeout: 10_000 });
+    expect((await limiter.takeTokens("outage", 1, settings, { failClosed: true })).allowed).toBe(true);
+    // The cache works across the instances again (the restarted master came back empty).
+    const lookup = await a.get("after");
+    if (!lookup.ticket) throw new Error("the cache should be usable");
+    await a.set("after", entry("back", ["Product:77"]), lookup.ticket);
+    expect((await b.get("after")).entry?.value).toBe("back");
+    await a.invalidate(["Product:77"]);
+    expect((await b.get("after")).entry).toBeNull();
+  }, 60_000);
 });

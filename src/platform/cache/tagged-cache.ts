@@ -224,8 +224,13 @@ class SharedTier {
     this.#subscriber.on("error", () => {}); // the main connection logs Redis' state; this one follows it
     this.#subscriber.on("message", (_channel: string, message: string) => this.#onMessage(message));
     this.#subscriber.on("ready", () => void this.#resync());
-    // Either connection may come back first; whichever is second finds the other ready.
-    redis.onReady(() => void this.#resync());
+    // Either connection may come back first; whichever is second finds the other ready. The main one
+    // coming back means Redis was away, whether or not this subscription noticed (on a cluster it may
+    // have stayed on a master that lived): messages may have been missed, so start over.
+    redis.onReady(() => {
+      this.processedSeq = null;
+      void this.#resync();
+    });
     this.#subscriber.on("close", () => {
       // Messages published while away are lost: the first tier starts over once back.
       this.processedSeq = null;

@@ -89,12 +89,24 @@ export function connectRedis(settings: RedisSettings, log: Logger): RedisConnect
         lazyConnect: false,
       });
 
-  // Ready means every command can be sent now. One server: its connection is ready. A cluster: the
-  // cluster knows its slots and the connection to every master is up (with the offline queue off, a
-  // command for a master whose connection is still opening would fail).
+  // Ready means every command can be sent now. One server: its connection is ready. A cluster: it knows
+  // its slots and the connection to the master of every slot is up. With the offline queue off, a command
+  // for a master whose connection is still opening would fail; a master that is gone (and not replaced
+  // by a replica) takes its slots with it, so the cluster counts as down until it is back, as one server
+  // would: budgets count per instance, fail-closed limits refuse, the cache is skipped.
+  let masters: readonly string[] = [];
   const ready =
     client instanceof Cluster
-      ? () => client.status === "ready" && client.nodes("master").every((node) => node.status === "ready")
+      ? () => {
+          if (client.status !== "ready" || masters.length === 0) return false;
+          const up = new Set(
+            client
+              .nodes("master")
+              .filter((node) => node.status === "ready")
+              .map((node) => `${node.options.host}:${node.options.port}`),
+          );
+          return masters.every((master) => up.has(master));
+        }
       : () => client.status === "ready";
   const readyListeners = new Set<() => void>();
   let announced = false;
@@ -110,6 +122,11 @@ export function connectRedis(settings: RedisSettings, log: Logger): RedisConnect
   // Status changes before its event is emitted: each event re-reads the whole state.
   for (const event of ["ready", "close", "end"]) client.on(event, checkReady);
   if (client instanceof Cluster) {
+    // After every refresh of the slot map (at connecting, every 5 s, and on a MOVED).
+    client.on("refresh", () => {
+      masters = [...new Set(client.slots.map((owners) => owners?.[0]).filter((owner) => owner !== undefined))];
+      checkReady();
+    });
     client.on("+node", (node: Redis) => {
       for (const event of ["ready", "close", "end"]) node.on(event, checkReady);
     });
@@ -167,7 +184,7 @@ export function connectRedis(settings: RedisSettings, log: Logger): RedisConnect
       });
     },
     async health() {
-      if (client.status !== "ready") return "down";
+      if (!ready()) return "down";
       // A cluster that lost a master without a replica to promote refuses that master's slots: asking
       // one node for the cluster's state reports it, where a PING to any node would not.
       const probe =
@@ -206,6 +223,11 @@ function clusterClient(
     enableReadyCheck: true,
     lazyConnect: false,
     clusterRetryStrategy: reconnectDelay,
+    // A master that restarts is reconnected to as one server would be (by default ioredis drops the
+    // connection and waits for a MOVED that, with no replica to take over, never comes).
+    clusterNodeRetryStrategy: reconnectDelay,
+    // Failovers and resharding are learnt within seconds even when no command meets a MOVED (off by default).
+    slotsRefreshInterval: 5_000,
     retryDelayOnFailover: 0,
     retryDelayOnClusterDown: 0,
     slotsRefreshTimeout: settings.connectTimeoutMs,
