@@ -5,15 +5,17 @@
 //
 // Ports come from a band of their own (57000-57999), client and cluster-bus port both: the bus port is by
 // default the client port + 10000, which for a port the OS hands out (up to 60999) would not exist.
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, execFile, spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { Redis } from "ioredis";
 import { redisSkipReason } from "./redis.js";
 
+const run = promisify(execFile);
 const found = (binary: string) => spawnSync(binary, ["--version"], { stdio: "ignore" }).status === 0;
 const missing = ["redis-server", "redis-cli"].filter((binary) => !found(binary));
 
@@ -93,8 +95,22 @@ async function clusterInfo(port: number): Promise<string> {
   }
 }
 
-/** Starts three masters, joins them (16384 slots split in three) and waits until every node says ok. */
+/**
+ * Starts three masters, joins them (16384 slots split in three) and waits until every node says ok. Tried
+ * again on other ports when a start fails: another suite may have taken a port between the check and
+ * redis-server binding it.
+ */
 export async function startRedisCluster(): Promise<OwnRedisCluster> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce();
+    } catch (error) {
+      if (attempt >= 3) throw error;
+    }
+  }
+}
+
+async function startOnce(): Promise<OwnRedisCluster> {
   const dir = mkdtempSync(join(tmpdir(), "gw-redis-cluster-"));
   const ports = await freePortsInBand(6);
   const masters = [0, 1, 2].map((i) => ({ host: "127.0.0.1", port: ports[i] as number }));
@@ -156,21 +172,20 @@ export async function startRedisCluster(): Promise<OwnRedisCluster> {
   };
   try {
     await Promise.all(masters.map((_, i) => startNode(i)));
-    const create = spawnSync(
-      "redis-cli",
-      [
-        "--cluster",
-        "create",
-        ...masters.map(({ host, port }) => `${host}:${port}`),
-        "--cluster-replicas",
-        "0",
-        "--cluster-yes",
-      ],
-      { encoding: "utf8", timeout: 60_000 },
-    );
-    if (create.status !== 0) throw new Error(`redis-cli --cluster create failed: ${create.stdout}${create.stderr}`);
+    // Asynchronously: the suite may be preparing its database meanwhile.
+    await run("redis-cli", [
+      "--cluster",
+      "create",
+      ...masters.map(({ host, port }) => `${host}:${port}`),
+      "--cluster-replicas",
+      "0",
+      "--cluster-yes",
+    ]).catch((error: Error & { stdout?: string; stderr?: string }) => {
+      throw new Error(`redis-cli --cluster create failed: ${error.message} ${error.stdout ?? ""}${error.stderr ?? ""}`);
+    });
     await allOk();
   } catch (error) {
+    process.off("exit", killAll);
     killAll();
     rmSync(dir, { recursive: true, force: true });
     throw error;
