@@ -2,6 +2,7 @@ import { createPrivateKey, createPublicKey, randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { JobQueueConfig } from "../platform/jobs/index.js";
 import type { ResumeSettings, SubscriptionLimits } from "../platform/realtime/index.js";
+import { parseClusterUrl } from "../platform/redis/cluster-url.js";
 import type { StorageSettings } from "../platform/storage/index.js";
 
 /** Deployment environment; production switches on the secure defaults. */
@@ -48,7 +49,15 @@ const envSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
     .optional(),
-  REDIS_KEY_PREFIX: z.string().min(1).max(64).default("gw:"),
+  REDIS_CLUSTER: booleanString.default(false),
+  // Braces would make a hash tag of the prefix itself and put every key of the deployment in one slot
+  // of a Redis Cluster.
+  REDIS_KEY_PREFIX: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[^{}]*$/, "must not contain { or } (Redis Cluster hash tags)")
+    .default("gw:"),
   REDIS_CONNECT_TIMEOUT_MS: positiveInt(60_000).default(2_000),
   REDIS_COMMAND_TIMEOUT_MS: positiveInt(10_000).default(500),
   TRUST_PROXY: commaList
@@ -224,6 +233,8 @@ export type Config = Readonly<{
   redis: Readonly<{
     /** Shared store for budgets, limits and persisted queries; without it each instance keeps its own. */
     url: string | undefined;
+    /** `url` names seed nodes of a Redis Cluster (three masters or more) rather than one server. */
+    cluster: boolean;
     keyPrefix: string;
     connectTimeoutMs: number;
     commandTimeoutMs: number;
@@ -383,6 +394,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.METRICS_HOST !== undefined && e.METRICS_PORT === undefined) {
     problems.push("METRICS_HOST: only used with METRICS_PORT (the metrics listener's interface)");
   }
+  if (e.REDIS_CLUSTER && !e.REDIS_URL) {
+    problems.push("REDIS_CLUSTER: needs the cluster's seed nodes in REDIS_URL");
+  }
+  if (e.REDIS_URL && e.REDIS_CLUSTER) {
+    try {
+      parseClusterUrl(e.REDIS_URL);
+    } catch (error) {
+      problems.push(`REDIS_URL: ${(error as Error).message}`);
+    }
+  } else if (
+    e.REDIS_URL?.replace(/^rediss?:\/\/([^@/]*@)?/, "")
+      .split("/")[0]
+      ?.includes(",")
+  ) {
+    problems.push("REDIS_URL: several hosts name a Redis Cluster; set REDIS_CLUSTER=true");
+  }
   if (e.STORAGE_DRIVER === "s3") {
     for (const name of ["S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"] as const) {
       if (!e[name]) problems.push(`${name}: required with STORAGE_DRIVER=s3`);
@@ -423,6 +450,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     redis: {
       url: e.REDIS_URL,
+      cluster: e.REDIS_CLUSTER,
       keyPrefix: e.REDIS_KEY_PREFIX,
       connectTimeoutMs: e.REDIS_CONNECT_TIMEOUT_MS,
       commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,

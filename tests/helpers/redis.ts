@@ -28,18 +28,23 @@ export const redisServerSkipReason: string | undefined = binaryFound
 /** A key prefix no other test (or test run) uses. */
 export const uniqueKeyPrefix = () => `gwtest:${process.pid}:${randomUUID().slice(0, 8)}:`;
 
-/** Deletes every key under a prefix (the test's own), on the shared server. */
+/**
+ * Deletes every key under a prefix (the test's own), on the shared server: `<prefix>…`, and the groups kept
+ * in one hash slot, `{<prefix>…}…` (RedisConnection.slotKey).
+ */
 export async function deleteKeys(url: string, prefix: string): Promise<void> {
   const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
   client.on("error", () => {});
   await client.connect();
   try {
-    let cursor = "0";
-    do {
-      const [next, keys] = await client.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
-      cursor = next;
-      if (keys.length > 0) await client.del(...keys);
-    } while (cursor !== "0");
+    for (const pattern of [`${prefix}*`, `{${prefix}*`]) {
+      let cursor = "0";
+      do {
+        const [next, keys] = await client.scan(cursor, "MATCH", pattern, "COUNT", 500);
+        cursor = next;
+        if (keys.length > 0) await client.del(...keys);
+      } while (cursor !== "0");
+    }
   } finally {
     client.disconnect();
   }

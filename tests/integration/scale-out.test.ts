@@ -1,8 +1,8 @@
 // The scale-out path on real engines (README, "Deploying"): three gateway processes behind HAProxy, each
-// reaching PostgreSQL through PgBouncer in transaction mode and sharing one Redis. Budgets, persisted
-// queries, cache invalidation and subscriptions behave as one gateway; a gateway killed mid-traffic loses no
-// acknowledged write, and the balancer routes around it. (The read replica has a test of its own,
-// read-replica.test.ts; Redis Cluster is not built yet.)
+// reaching PostgreSQL through PgBouncer in transaction mode and sharing one Redis Cluster of three masters.
+// Budgets, field limits, persisted queries, cache invalidation and subscriptions behave as one gateway; a
+// gateway killed mid-traffic loses no acknowledged write, and the balancer routes around it. (The read
+// replica has a test of its own, read-replica.test.ts; every Redis user on the cluster, redis-cluster.test.ts.)
 import { generateKeyPairSync, randomUUID } from "node:crypto";
 import { createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,13 +10,15 @@ import { WebSocket } from "ws";
 import { SEED_ACCOUNTS, SEED_PASSWORD, seedDatabase } from "../../src/seed/index.js";
 import { createTestDatabase, postgresSkipReason, postgresUrl, type TestDatabase } from "../helpers/database.js";
 import { type GatewayProcess, startGatewayProcess } from "../helpers/gateway-processes.js";
-import { deleteKeys, redisSkipReason, redisUrl, uniqueKeyPrefix } from "../helpers/redis.js";
+import { uniqueKeyPrefix } from "../helpers/redis.js";
+import { type OwnRedisCluster, redisClusterSkipReason, startRedisCluster } from "../helpers/redis-cluster.js";
 import { type Engine, scaleOutSkipReason, startHaproxy, startPgBouncer } from "../helpers/scale-out.js";
 
-const skipReason = [postgresSkipReason, redisSkipReason, scaleOutSkipReason].filter(Boolean).join("; ") || undefined;
+const skipReason =
+  [postgresSkipReason, redisClusterSkipReason, scaleOutSkipReason].filter(Boolean).join("; ") || undefined;
 const title = skipReason
   ? `scale-out (skipped: ${skipReason})`
-  : "scale-out: HAProxy, three gateways, PgBouncer, Redis";
+  : "scale-out: HAProxy, three gateways, PgBouncer, Redis Cluster";
 
 type Answer<Data> = { status: number; data?: Data | null; errors?: { extensions?: { code?: string } }[] };
 
@@ -24,6 +26,7 @@ describe.skipIf(skipReason !== undefined)(title, () => {
   let db: TestDatabase;
   let bouncer: Engine;
   let balancer: Engine;
+  let redisCluster: OwnRedisCluster;
   const gateways: GatewayProcess[] = [];
   const keyPrefix = uniqueKeyPrefix();
   let api = "";
@@ -62,7 +65,7 @@ describe.skipIf(skipReason !== undefined)(title, () => {
 
   beforeAll(async () => {
     db = await createTestDatabase("postgres");
-    await seedDatabase(db.prisma, { scale: 0.02 });
+    [redisCluster] = await Promise.all([startRedisCluster(), seedDatabase(db.prisma, { scale: 0.02 })]);
     bouncer = await startPgBouncer(postgresUrl as string);
     const throughBouncer = new URL(db.url as string);
     throughBouncer.host = `127.0.0.1:${bouncer.port}`;
@@ -73,7 +76,8 @@ describe.skipIf(skipReason !== undefined)(title, () => {
       // PgBouncer 1.18 in transaction mode: no named prepared statements, no statement_timeout on connect.
       DATABASE_PREPARED_STATEMENTS: "false",
       DATABASE_STATEMENT_TIMEOUT_MS: "0",
-      REDIS_URL: redisUrl as string,
+      REDIS_URL: redisCluster.url,
+      REDIS_CLUSTER: "true",
       REDIS_KEY_PREFIX: keyPrefix,
       // One signing key, as a deployment configures it: a token minted by one instance is good on all.
       JWT_PRIVATE_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
@@ -99,7 +103,7 @@ describe.skipIf(skipReason !== undefined)(title, () => {
     await Promise.all(gateways.map((gateway) => gateway.stop()));
     await bouncer?.stop();
     await db?.close();
-    if (redisUrl) await deleteKeys(redisUrl, keyPrefix);
+    await redisCluster?.stop();
   });
 
   it("signs in through the balancer on every instance, and spreads requests over all three", async () => {
@@ -235,6 +239,12 @@ describe.skipIf(skipReason !== undefined)(title, () => {
       product.priceCents + 2,
       product.priceCents + 3,
     ]);
+    // The cache, whose scripts need it, is in one hash slot; the rest (budgets, field limits, persisted
+    // queries) spreads over the masters.
+    const cacheKeys = await redisCluster.keysByMaster(`{${keyPrefix}cache}*`);
+    expect(cacheKeys.filter((keys) => keys.length > 0)).toHaveLength(1);
+    const otherKeys = await redisCluster.keysByMaster(`${keyPrefix}*`);
+    expect(otherKeys.filter((keys) => keys.length > 0).length, String(otherKeys)).toBeGreaterThan(1);
   });
 
   const afterAllClients: { dispose(): void }[] = [];

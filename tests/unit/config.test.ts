@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config/index.js";
+import { parseClusterUrl } from "../../src/platform/redis/cluster-url.js";
 
 const failure = (env: Record<string, string>) => {
   try {
@@ -156,5 +157,34 @@ describe("loadConfig", () => {
       "OTEL_EXPORTER_OTLP_HEADERS",
       "TRACING_SAMPLE_RATIO",
     ]);
+  });
+
+  it("names a Redis Cluster by REDIS_CLUSTER, its seed nodes in REDIS_URL; one server stays the default", () => {
+    expect(loadConfig({ REDIS_URL: "redis://cache:6379" }).redis).toMatchObject({
+      url: "redis://cache:6379",
+      cluster: false,
+    });
+    const cluster = loadConfig({ REDIS_URL: "rediss://:s%40cret@10.0.0.1:7000,10.0.0.2:7001", REDIS_CLUSTER: "true" });
+    expect(cluster.redis).toMatchObject({ url: "rediss://:s%40cret@10.0.0.1:7000,10.0.0.2:7001", cluster: true });
+    expect(parseClusterUrl(cluster.redis.url as string)).toEqual({
+      nodes: [
+        { host: "10.0.0.1", port: 7000 },
+        { host: "10.0.0.2", port: 7001 },
+      ],
+      password: "s@cret",
+      tls: true,
+    });
+  });
+
+  it("names bad Redis Cluster settings", () => {
+    const problems = (env: Record<string, string>) => failure(env).problems;
+    expect(problems({ REDIS_URL: "redis://a:1,b:2" })).toEqual([
+      "REDIS_URL: several hosts name a Redis Cluster; set REDIS_CLUSTER=true",
+    ]);
+    expect(problems({ REDIS_CLUSTER: "true" })).toEqual(["REDIS_CLUSTER: needs the cluster's seed nodes in REDIS_URL"]);
+    expect(problems({ REDIS_CLUSTER: "true", REDIS_URL: "redis://a:1,b:2/3" })).toEqual([
+      "REDIS_URL: a Redis Cluster has only database 0",
+    ]);
+    expect(problems({ REDIS_KEY_PREFIX: "{gw}:" })[0]).toMatch(/^REDIS_KEY_PREFIX: must not contain/);
   });
 });

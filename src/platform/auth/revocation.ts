@@ -1,4 +1,3 @@
-import type { Redis } from "ioredis";
 import type { Logger } from "../logger/index.js";
 import type { RedisConnection } from "../redis/index.js";
 import { ACCESS_TOKEN_TTL_SECONDS, CLOCK_TOLERANCE_SECONDS } from "./tokens.js";
@@ -91,7 +90,7 @@ function sharedSet(
   // Revocations Redis has not taken yet (it was down): written and published once it is back.
   const unsent = new Map<string, number>();
   // A connection in subscriber mode can run nothing else, hence a second one.
-  const subscriber: Redis = redis.client.duplicate();
+  const subscriber = redis.duplicate();
   subscriber.on("error", () => {}); // the main connection logs Redis' state; this one follows it
   let subscribed = false;
   let loaded = false;
@@ -126,8 +125,7 @@ function sharedSet(
     subscribed = false;
     loaded = false;
   });
-  const onMainReady = () => void load();
-  redis.client.on("ready", onMainReady);
+  const stopOnReady = redis.onReady(() => void load());
 
   async function load(): Promise<void> {
     if (closed || !subscribed || !redis.isReady()) return;
@@ -193,7 +191,7 @@ function sharedSet(
     close() {
       closed = true;
       clearTimeout(retry);
-      redis.client.off("ready", onMainReady);
+      stopOnReady();
       subscriber.disconnect(false);
     },
   };

@@ -1,7 +1,6 @@
-import type { Redis } from "ioredis";
 import { LRUCache } from "lru-cache";
 import type { Logger } from "../logger/index.js";
-import { type RedisConnection, RedisScript } from "../redis/index.js";
+import { type RedisClient, type RedisConnection, RedisScript } from "../redis/index.js";
 
 /** A cached value with the tags (`Product:<id>`, `Product:lists`, …) whose change must drop it. */
 export type CacheEntry = Readonly<{ value: unknown; tags: readonly string[]; expiresAt: number }>;
@@ -15,33 +14,39 @@ export type StoreTicket = Readonly<{ seq: number; generation: number }>;
 /** What a lookup found: an entry, or a ticket to store one (null: the cache is not usable now, skip it). */
 export type Lookup = { entry: CacheEntry; ticket: null } | { entry: null; ticket: StoreTicket | null };
 
-// Redis layout, under the deployment's key prefix:
-//   cache:e:<key>   the entry, JSON {v, t, x}, with its TTL
-//   cache:t:<tag>   set of entry keys holding the tag (expires with the longest-lived entry it lists)
-//   cache:seq       invalidations so far; a store whose lookup saw another value is refused
-//   cache:events    channel: "<seq> <tag> <tag> …" after every invalidation
+// Redis layout: every key under one hash tag, `{<prefix>cache}`, so that on a Redis Cluster the whole cache
+// lives in one hash slot, on one master:
+//   {<prefix>cache}:e:<key>   the entry, JSON {v, t, x}, with its TTL
+//   {<prefix>cache}:t:<tag>   set of entry keys holding the tag (expires with the longest-lived entry it lists)
+//   {<prefix>cache}:seq       invalidations so far; a store whose lookup saw another value is refused
+//   <prefix>cache:events      channel (not a key): "<seq> <tag> <tag> …" after every invalidation
+// One slot because the scripts need it: a store checks the sequence number and writes the entry and its
+// tags' sets in one atomic step, and an invalidation deletes entries it only learns from the tag sets
+// (they cannot be declared in advance) while bumping that same number. Spreading entries over slots would
+// mean giving up that atomicity, which is what keeps a stale value from being stored after a write. The
+// cost is that the cache's memory and load sit on one master; rate limits, persisted queries and the rest
+// hash key by key over all of them. Tag keys are passed as KEYS (the cluster checks they share the slot);
+// entry keys deleted by an invalidation are read from the tag sets, always in the same slot.
 const STORE = new RedisScript(`
 if (redis.call('GET', KEYS[1]) or '0') ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3])
 local ttl = tonumber(ARGV[3])
-for i = 5, #ARGV do
-  local tagKey = ARGV[4] .. ARGV[i]
-  redis.call('SADD', tagKey, KEYS[2])
-  if redis.call('TTL', tagKey) < ttl then redis.call('EXPIRE', tagKey, ttl) end
+for i = 3, #KEYS do
+  redis.call('SADD', KEYS[i], KEYS[2])
+  if redis.call('TTL', KEYS[i]) < ttl then redis.call('EXPIRE', KEYS[i], ttl) end
 end
 return 1`);
 
 const INVALIDATE = new RedisScript(`
 local seq = redis.call('INCR', KEYS[1])
-for i = 3, #ARGV do
-  local tagKey = ARGV[1] .. ARGV[i]
-  local members = redis.call('SMEMBERS', tagKey)
+for i = 2, #KEYS do
+  local members = redis.call('SMEMBERS', KEYS[i])
   for j = 1, #members, 500 do
     redis.call('DEL', unpack(members, j, math.min(j + 499, #members)))
   end
-  redis.call('DEL', tagKey)
+  redis.call('DEL', KEYS[i])
 end
-redis.call('PUBLISH', ARGV[2], seq .. ' ' .. table.concat(ARGV, ' ', 3))
+redis.call('PUBLISH', ARGV[1], seq .. ' ' .. table.concat(ARGV, ' ', 2))
 return seq`);
 
 export type TaggedCacheOptions = Readonly<{
@@ -133,14 +138,8 @@ export class TaggedCache {
     try {
       const stored = await STORE.run(
         shared.redis.client,
-        [shared.seqKey, shared.entryKey(key)],
-        [
-          ticket.seq,
-          JSON.stringify({ v: entry.value, t: entry.tags, x: entry.expiresAt }),
-          ttlSeconds,
-          shared.tagPrefix,
-          ...entry.tags,
-        ],
+        [shared.seqKey, shared.entryKey(key), ...entry.tags.map((tag) => shared.tagKey(tag))],
+        [ticket.seq, JSON.stringify({ v: entry.value, t: entry.tags, x: entry.expiresAt }), ttlSeconds],
       );
       if (stored === 1 && ticket.seq === shared.processedSeq && ticket.generation === this.#generation) {
         this.#setLocal(key, entry);
@@ -204,10 +203,8 @@ export class TaggedCache {
 /** The Redis side: entries, tag sets, the sequence number and the subscription that follows it. */
 class SharedTier {
   readonly seqKey: string;
-  readonly tagPrefix: string;
-  readonly #entryPrefix: string;
   readonly #channel: string;
-  readonly #subscriber: Redis;
+  readonly #subscriber: RedisClient;
   /** The last invalidation this instance applied to its first tier; null while not subscribed. */
   processedSeq: number | null = null;
   /** Tags invalidated while Redis was away: sent before the shared tier is read again. */
@@ -220,17 +217,20 @@ class SharedTier {
     private readonly dropLocal: (tags: readonly string[]) => void,
     private readonly clearLocal: () => void,
   ) {
-    this.seqKey = redis.key("cache:seq");
-    this.tagPrefix = redis.key("cache:t:");
-    this.#entryPrefix = redis.key("cache:e:");
+    this.seqKey = redis.slotKey("cache", ":seq");
     this.#channel = redis.key("cache:events");
     // A connection in subscriber mode can run nothing else, hence a second one.
-    this.#subscriber = redis.client.duplicate();
+    this.#subscriber = redis.duplicate();
     this.#subscriber.on("error", () => {}); // the main connection logs Redis' state; this one follows it
     this.#subscriber.on("message", (_channel: string, message: string) => this.#onMessage(message));
     this.#subscriber.on("ready", () => void this.#resync());
-    // Either connection may come back first; whichever is second finds the other ready.
-    redis.client.on("ready", () => void this.#resync());
+    // Either connection may come back first; whichever is second finds the other ready. The main one
+    // coming back means Redis was away, whether or not this subscription noticed (on a cluster it may
+    // have stayed on a master that lived): messages may have been missed, so start over.
+    redis.onReady(() => {
+      this.processedSeq = null;
+      void this.#resync();
+    });
     this.#subscriber.on("close", () => {
       // Messages published while away are lost: the first tier starts over once back.
       this.processedSeq = null;
@@ -238,7 +238,20 @@ class SharedTier {
   }
 
   entryKey(key: string): string {
-    return this.#entryPrefix + key;
+    return this.redis.slotKey("cache", `:e:${key}`);
+  }
+
+  tagKey(tag: string): string {
+    return this.redis.slotKey("cache", `:t:${tag}`);
+  }
+
+  /** One atomic step: drops the tags' entries, bumps the sequence number, tells every instance. */
+  #sendInvalidation(tags: readonly string[]): Promise<unknown> {
+    return INVALIDATE.run(
+      this.redis.client,
+      [this.seqKey, ...tags.map((tag) => this.tagKey(tag))],
+      [this.#channel, ...tags],
+    );
   }
 
   usable(): boolean {
@@ -255,9 +268,7 @@ class SharedTier {
     if (!this.redis.isReady()) return; // sent on reconnect
     const sending = [...this.#pending];
     try {
-      const seq = Number(
-        await INVALIDATE.run(this.redis.client, [this.seqKey], [this.tagPrefix, this.#channel, ...sending]),
-      );
+      const seq = Number(await this.#sendInvalidation(sending));
       for (const tag of sending) this.#pending.delete(tag);
       // Our own message is on its way; the first tier is already clean of these tags.
       if (this.processedSeq !== null && seq === this.processedSeq + 1) this.processedSeq = seq;
@@ -312,7 +323,7 @@ class SharedTier {
     if (this.#closed || this.#pending.size === 0 || !this.redis.isReady()) return;
     const tags = [...this.#pending];
     try {
-      await INVALIDATE.run(this.redis.client, [this.seqKey], [this.tagPrefix, this.#channel, ...tags]);
+      await this.#sendInvalidation(tags);
       for (const tag of tags) this.#pending.delete(tag);
       this.log.info({ tags: tags.length }, "cache: sent the invalidations made while redis was away");
       void this.#resync();

@@ -1,5 +1,4 @@
 import { createPubSub, type PubSubEventTarget } from "@graphql-yoga/subscription";
-import type { Redis } from "ioredis";
 import type { Logger } from "../logger/index.js";
 import type { RedisConnection } from "../redis/index.js";
 
@@ -116,7 +115,7 @@ function redisTransport(redis: RedisConnection, log: Logger, deliver: (topic: st
   const channelPrefix = redis.key("events:");
   const topics = new Set<string>();
   // A connection in subscriber mode can run nothing else, hence a second one.
-  const subscriber: Redis = redis.client.duplicate();
+  const subscriber = redis.duplicate();
   subscriber.on("error", () => {}); // the main connection logs Redis' state; this one follows it
   subscriber.on("message", (channel: string, message: string) => {
     if (channel.startsWith(channelPrefix)) deliver(channel.slice(channelPrefix.length), decode(message));

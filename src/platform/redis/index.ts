@@ -1,2 +1,10 @@
+export { parseClusterUrl } from "./cluster-url.js";
 export { type KeyValueCache, MemoryKeyValueCache, RedisKeyValueCache } from "./key-value-cache.js";
-export { connectRedis, type RedisConnection, type RedisHealth, RedisScript, type RedisSettings } from "./redis.js";
+export {
+  connectRedis,
+  type RedisClient,
+  type RedisConnection,
+  type RedisHealth,
+  RedisScript,
+  type RedisSettings,
+} from "./redis.js";

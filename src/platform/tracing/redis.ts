@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis/index.js";
 import { endSpan, startClientSpan } from "./tracing.js";
 
 type SendCommand = Redis["sendCommand"];
@@ -11,11 +12,13 @@ type Command = Parameters<SendCommand>[0];
  * import-in-the-middle loader registered before anything imports it, and reports to the process-wide
  * tracer. Only the command's name is recorded: arguments carry keys and values (tokens among them).
  */
-export function traceRedisCommands(client: Redis): void {
+export function traceRedisCommands(client: RedisClient): void {
+  // A cluster's sendCommand routes to a node's connection, whose own sendCommand is not wrapped: one span
+  // per command there too.
   const send = client.sendCommand.bind(client) as (command: Command, ...rest: unknown[]) => Promise<unknown>;
   // ioredis may pass a command through sendCommand again (offline queue, reconnect): one span is enough.
   const traced = new WeakSet<Command>();
-  client.sendCommand = ((command: Command, ...rest: unknown[]) => {
+  (client as Pick<Redis, "sendCommand">).sendCommand = ((command: Command, ...rest: unknown[]) => {
     if (traced.has(command)) return send(command, ...rest);
     const name = command.name.toUpperCase();
     const span = startClientSpan(name, { "db.system.name": "redis", "db.operation.name": name });
