@@ -1,5 +1,6 @@
 import type { RequestContext } from "../../context.js";
 import { Prisma, type User } from "../../generated/prisma/client.js";
+import { OidcFailure, type VerifiedIdentity } from "../../platform/auth/oidc.js";
 import { hashOpaqueToken, newOpaqueToken } from "../../platform/auth/opaque-tokens.js";
 import { hashPassword, needsRehash, passwordProblem, verifyPassword } from "../../platform/auth/passwords.js";
 import type { Db } from "../../platform/db/transaction.js";
@@ -14,10 +15,13 @@ import {
 } from "../../platform/validation/index.js";
 import { forgetUser, rememberUser } from "../user/index.js";
 import { describeDevice } from "./account.device.js";
+import { accountForIdentity, type IdentityDeps } from "./account.identity.js";
 import type {
   ChangePasswordInput,
   DeleteMeInput,
+  LinkIdentityInput,
   LoginInput,
+  LoginWithIdTokenInput,
   RefreshSessionInput,
   RegisterInput,
   RequestPasswordResetInput,
@@ -36,9 +40,15 @@ import {
   welcomeContent,
   welcomeMail,
 } from "./account.mail.js";
-import type { AuthPayload, LogoutPayload, SuccessPayload, UpdateMePayload } from "./account.payload.js";
+import type {
+  AuthPayload,
+  LinkIdentityPayload,
+  LogoutPayload,
+  SuccessPayload,
+  UpdateMePayload,
+} from "./account.payload.js";
 import { accountRepository, type ClientInfo } from "./account.repository.js";
-import type { SessionView } from "./account.type.js";
+import type { IdentityView, SessionView } from "./account.type.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Sliding: every refresh starts another 7 days; a device unused for a week signs in again. */
@@ -70,6 +80,7 @@ const failed = failWith<AuthPayload>({
 const failedSuccess = failWith<SuccessPayload>({ success: false });
 const failedUpdate = failWith<UpdateMePayload>({ user: null, pendingEmail: null });
 const failedLogout = failWith<LogoutPayload>({ revokedSessions: 0 });
+const failedLink = failWith<LinkIdentityPayload>({ identity: null });
 
 /**
  * A verification link for `email` (the account's own, or the one it asked to move to), committed with its
@@ -120,11 +131,117 @@ async function signedIn(
   };
 }
 
-async function startSession(ctx: RequestContext, user: User, useCookie: boolean): Promise<AuthPayload> {
+/** A new session and its first refresh token; the browser sign-in (account.oidc-routes.ts) opens its own here too. */
+export async function openSession(prisma: RequestContext["prisma"], userId: string, client: ClientInfo) {
   const { token, hash } = newOpaqueToken();
   const expiresAt = new Date(Date.now() + REFRESH_TOKEN_TTL_MS);
-  const session = await accountRepository(ctx.prisma).createSession(user.id, clientOf(ctx), hash, expiresAt);
-  return signedIn(ctx, user, { id: session.id, refreshToken: token, expiresAt }, useCookie);
+  const session = await accountRepository(prisma).createSession(userId, client, hash, expiresAt);
+  return { id: session.id, refreshToken: token, expiresAt };
+}
+
+async function startSession(ctx: RequestContext, user: User, useCookie: boolean): Promise<AuthPayload> {
+  return signedIn(ctx, user, await openSession(ctx.prisma, user.id, clientOf(ctx)), useCookie);
+}
+
+const identityDeps = (ctx: RequestContext): IdentityDeps => ({ prisma: ctx.prisma, mail: ctx.mail, log: ctx.log });
+
+/**
+ * An ID token checked against its provider, or the user error to answer with: the provider field for an
+ * unknown provider, the token field for any failed check (one code, whichever check failed).
+ */
+async function verifiedIdToken(
+  ctx: RequestContext,
+  input: { provider: string; idToken: string; nonce: string },
+): Promise<{ identity: VerifiedIdentity } | { errors: UserError[] }> {
+  const provider = ctx.auth.oidc.get(input.provider);
+  if (!provider) {
+    return {
+      errors: [userError(["input", "provider"], UserErrorCode.NOT_FOUND, "No sign-in provider has this name.")],
+    };
+  }
+  try {
+    return { identity: await provider.verifyIdToken(input.idToken, input.nonce) };
+  } catch (error) {
+    if (!(error instanceof OidcFailure)) throw error;
+    ctx.log.info({ event: "id_token_refused", provider: input.provider, reason: error.reason }, "ID token refused");
+    return {
+      errors: [
+        error.code === "PROVIDER_UNAVAILABLE"
+          ? userError(null, UserErrorCode.PROVIDER_UNAVAILABLE, "The sign-in provider is not answering. Try again.")
+          : userError(["input", "idToken"], UserErrorCode.INVALID_TOKEN, "This sign-in could not be verified."),
+      ],
+    };
+  }
+}
+
+/** Mobile social sign-in: an ID token from the provider's SDK becomes a session, as a password login does. */
+export async function loginWithIdToken(ctx: RequestContext, input: LoginWithIdTokenInput): Promise<AuthPayload> {
+  const errors = await validateInput(input);
+  if (errors.length > 0) return failed(errors);
+  const verified = await verifiedIdToken(ctx, input);
+  if ("errors" in verified) return failed(verified.errors);
+  const outcome = await accountForIdentity(identityDeps(ctx), verified.identity);
+  if ("refusal" in outcome) return failed([userError(null, outcome.refusal.code, outcome.refusal.message)]);
+  return startSession(ctx, outcome.user, input.useCookie ?? false);
+}
+
+/** Links a provider account to the signed-in one: the caller proves both (their session and the ID token). */
+export async function linkIdentity(
+  ctx: RequestContext,
+  userId: string,
+  input: LinkIdentityInput,
+): Promise<LinkIdentityPayload> {
+  const errors = await validateInput(input);
+  if (errors.length > 0) return failedLink(errors);
+  const verified = await verifiedIdToken(ctx, input);
+  if ("errors" in verified) return failedLink(verified.errors);
+  const { identity } = verified;
+  const accounts = accountRepository(ctx.prisma);
+  const taken = failedLink([
+    userError(["input", "idToken"], UserErrorCode.TAKEN, "This provider account is linked to another account."),
+  ]);
+  const known = await accounts.findIdentity(identity.issuer, identity.subject);
+  if (known) {
+    if (known.userId !== userId) return taken;
+    return { identity: known, userErrors: [] };
+  }
+  try {
+    const created = await accounts.createIdentity(userId, {
+      provider: identity.provider,
+      issuer: identity.issuer,
+      subject: identity.subject,
+      email: identity.email,
+    });
+    ctx.log.info({ event: "identity_linked", provider: identity.provider, userId }, "identity linked by its user");
+    return { identity: created, userErrors: [] };
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    return taken;
+  }
+}
+
+export async function unlinkIdentity(ctx: RequestContext, userId: string, id: string): Promise<SuccessPayload> {
+  const malformed = validateId(id);
+  if (malformed.length > 0) return failedSuccess(malformed);
+  const outcome = await accountRepository(ctx.prisma).unlinkIdentity(userId, id.toLowerCase());
+  if (outcome === "not-found") {
+    return failedSuccess([userError(["id"], UserErrorCode.NOT_FOUND, "You have no linked identity with this id.")]);
+  }
+  if (outcome === "last-method") {
+    return failedSuccess([
+      userError(
+        ["id"],
+        UserErrorCode.LAST_SIGN_IN_METHOD,
+        "This is your only way to sign in. Set a password (reset it by e-mail) or link another provider first.",
+      ),
+    ]);
+  }
+  ctx.log.info({ event: "identity_unlinked", userId, identityId: id }, "identity unlinked by its user");
+  return { success: true, userErrors: [] };
+}
+
+export function listIdentities(ctx: RequestContext, userId: string): Promise<IdentityView[]> {
+  return accountRepository(ctx.prisma).listIdentities(userId);
 }
 
 /** Unique-value clashes as UserErrors under `input.<field>`. */
@@ -179,9 +296,10 @@ export async function login(ctx: RequestContext, input: LoginInput): Promise<Aut
     ctx.log.info({ event: "login_failed" }, "login failed");
     return failed(invalidCredentials);
   }
-  const current = needsRehash(user.passwordHash)
-    ? await accounts.updateUser(user.id, { passwordHash: await hashPassword(input.password) })
-    : user;
+  const current =
+    user.passwordHash && needsRehash(user.passwordHash)
+      ? await accounts.updateUser(user.id, { passwordHash: await hashPassword(input.password) })
+      : user;
   return startSession(ctx, current, input.useCookie ?? false);
 }
 
