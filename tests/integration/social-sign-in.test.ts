@@ -51,7 +51,11 @@ for (const backend of backends) {
       gw = await startTestGateway(backend.kind, {
         seedScale: 0.02,
         env: {
-          OIDC_PROVIDERS: JSON.stringify({ test: { issuer: idp.issuer, ...CLIENT } }),
+          // `down` names a provider nobody answers for (port 9, discard, is closed on loopback).
+          OIDC_PROVIDERS: JSON.stringify({
+            test: { issuer: idp.issuer, ...CLIENT },
+            down: { issuer: "http://127.0.0.1:9", ...CLIENT },
+          }),
           OIDC_REDIRECT_BASE: GATEWAY,
           OIDC_SUCCESS_URL: SPA,
         },
@@ -217,6 +221,21 @@ for (const backend of backends) {
         expect(gw.logs.findLast((line) => line.event === "oidc_callback_refused")?.reason).toBe(notThisBrowser);
       });
 
+      it("lands with INVALID_TOKEN when the user cancels at the provider, and the state is used up", async () => {
+        const jar = new CookieJar();
+        const start = await gw.gateway.app.inject({ method: "GET", url: "/auth/oidc/test/start" });
+        jar.store(start.headers["set-cookie"]);
+        const state = new URL(start.headers.location as string).searchParams.get("state") ?? "";
+        const cancelled = `/auth/oidc/test/callback?error=access_denied&state=${state}&iss=${encodeURIComponent(idp.issuer)}`;
+        const response = await gw.gateway.app.inject({
+          method: "GET",
+          url: cancelled,
+          headers: { cookie: jar.header() },
+        });
+        expect(response.headers.location).toBe(`${SPA}?error=INVALID_TOKEN`);
+        expect(gw.logs.findLast((line) => line.event === "oidc_callback_refused")?.reason).toMatch(/access_denied/);
+      });
+
       it("does not take over an existing account when the provider has not verified the e-mail", async () => {
         const existing = await gw.db.prisma.user.update({
           where: { id: gw.users.alice.id },
@@ -280,6 +299,14 @@ for (const backend of backends) {
         expect(result.userErrors).toEqual([{ field: ["input", "idToken"], code: "INVALID_TOKEN" }]);
         expect(await gw.db.prisma.identity.count({ where: { subject: sub } })).toBe(0);
         expect(await gw.db.prisma.user.count({ where: { email: `${sub}@example.com` } })).toBe(0);
+      });
+
+      it("answers PROVIDER_UNAVAILABLE when the provider does not answer, on both paths", async () => {
+        const n = nonce();
+        const result = await loginWithIdToken(await idp.signIdToken({ sub: idpAccount(), nonce: n }), n, "down");
+        expect(result.userErrors).toEqual([{ field: null, code: "PROVIDER_UNAVAILABLE" }]);
+        const start = await gw.gateway.app.inject({ method: "GET", url: "/auth/oidc/down/start" });
+        expect(start.headers.location).toBe(`${SPA}?error=PROVIDER_UNAVAILABLE`);
       });
 
       it("refuses an unknown provider with NOT_FOUND", async () => {

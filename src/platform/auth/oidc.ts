@@ -116,7 +116,12 @@ export class OidcProvider {
       if (error instanceof TypeError && !(error instanceof client.ClientError)) {
         throw new OidcFailure("PROVIDER_UNAVAILABLE", `token request failed: ${error.message}`);
       }
-      throw new OidcFailure("INVALID_TOKEN", `code exchange refused: ${(error as Error).message}`);
+      // The provider's own refusal (`access_denied` when the user cancelled) is worth a log line of its own.
+      const providerError =
+        error instanceof client.AuthorizationResponseError || error instanceof client.ResponseBodyError
+          ? ` (${error.error})`
+          : "";
+      throw new OidcFailure("INVALID_TOKEN", `code exchange refused: ${(error as Error).message}${providerError}`);
     }
     const claims = tokens.claims();
     if (!claims) throw new OidcFailure("INVALID_TOKEN", "no ID token in the token response");
