@@ -114,11 +114,11 @@ for (const backend of backends) {
      * are injected into the gateway; the provider's are fetched over HTTP. Returns where it landed and
      * every URL on the way.
      */
-    const browserSignIn = async (sub: string, gatewayJar = new CookieJar()) => {
+    const browserSignIn = async (sub: string, gatewayJar = new CookieJar(), start = "/auth/oidc/test/start") => {
       idp.loginAs(sub);
       const idpJar = new CookieJar();
       const visited: URL[] = [];
-      let url = new URL(`${GATEWAY}/auth/oidc/test/start`);
+      let url = new URL(`${GATEWAY}${start}`);
       for (let hop = 0; hop < 20; hop++) {
         visited.push(url);
         if (url.origin === new URL(SPA).origin) return { landing: url, visited, gatewayJar };
@@ -247,6 +247,68 @@ for (const backend of backends) {
         expect(await gw.db.prisma.identity.count({ where: { userId: existing.id } })).toBe(0);
       });
 
+      it("links a provider account to the browser's signed-in account with ?link=true, never to another's", async () => {
+        const bob = await gw.db.prisma.user.findUniqueOrThrow({ where: { id: gw.users.bob.id } });
+        const login = await gw.gateway.app.inject({
+          method: "POST",
+          url: "/graphql",
+          headers: { "content-type": "application/json" },
+          payload: JSON.stringify({
+            query: "mutation($input: LoginInput!) { login(input: $input) { userErrors { code } } }",
+            variables: { input: { email: bob.email, password: SEED_PASSWORD, useCookie: true } },
+          }),
+        });
+        const jar = new CookieJar();
+        jar.store(login.headers["set-cookie"]);
+        const session = jar.cookies.get(REFRESH_COOKIE);
+        expect(session).toBeDefined();
+        // Unverified e-mail at the provider: linking does not care, the signed-in owner vouches for it.
+        const sub = idpAccount({ email: "elsewhere@example.org", email_verified: false });
+        const { landing } = await browserSignIn(sub, jar, "/auth/oidc/test/start?link=true");
+        expect(landing.toString()).toBe(`${SPA}?linked=test`);
+        // No new session: the browser keeps the one it had.
+        expect(jar.cookies.get(REFRESH_COOKIE)).toBe(session);
+        const linked = await gw.db.prisma.identity.findMany({ where: { userId: bob.id } });
+        expect(linked.map((identity) => identity.subject)).toEqual([sub]);
+
+        // The same provider account, linked from another signed-in browser: TAKEN, and it stays bob's.
+        const otherSub = idpAccount();
+        const n = nonce();
+        const other = await gw.gateway.app.inject({
+          method: "POST",
+          url: "/graphql",
+          headers: { "content-type": "application/json" },
+          payload: JSON.stringify({
+            query:
+              "mutation($input: LoginWithIdTokenInput!) { loginWithIdToken(input: $input) { user { id } userErrors { code } } }",
+            variables: {
+              input: {
+                provider: "test",
+                idToken: await idp.signIdToken({
+                  sub: otherSub,
+                  nonce: n,
+                  email: `${otherSub}@example.com`,
+                  email_verified: true,
+                }),
+                nonce: n,
+                useCookie: true,
+              },
+            },
+          }),
+        });
+        expect(other.json().data.loginWithIdToken.user.id).not.toBe(bob.id);
+        const otherJar = new CookieJar();
+        otherJar.store(other.headers["set-cookie"]);
+        expect(otherJar.cookies.has(REFRESH_COOKIE)).toBe(true);
+        const again = await browserSignIn(sub, otherJar, "/auth/oidc/test/start?link=true");
+        expect(again.landing.toString()).toBe(`${SPA}?error=TAKEN`);
+        expect(await gw.db.prisma.identity.count({ where: { subject: sub, userId: bob.id } })).toBe(1);
+
+        // Linking needs a live session in the browser.
+        const anonymous = await gw.gateway.app.inject({ method: "GET", url: "/auth/oidc/test/start?link=true" });
+        expect(anonymous.headers.location).toBe(`${SPA}?error=INVALID_TOKEN`);
+      });
+
       it("answers an unknown provider with NOT_FOUND", async () => {
         const response = await gw.gateway.app.inject({ method: "GET", url: "/auth/oidc/nobody/start" });
         expect(response.statusCode).toBe(404);
@@ -336,7 +398,7 @@ for (const backend of backends) {
         n = nonce();
         result = await loginWithIdToken(await idp.signIdToken({ sub, email: bob.email, nonce: n }), n);
         expect(result.userErrors).toEqual([{ field: null, code: "EMAIL_NOT_VERIFIED" }]);
-        expect(await gw.db.prisma.identity.count({ where: { userId: bob.id } })).toBe(0);
+        expect(await gw.db.prisma.identity.count({ where: { subject: sub } })).toBe(0);
         // Both: linked, and signed in to bob's account.
         n = nonce();
         result = await loginWithIdToken(

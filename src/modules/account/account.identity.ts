@@ -3,7 +3,7 @@
 // callback (account.oidc-routes.ts) and the mutations (account.service.ts).
 import { randomBytes } from "node:crypto";
 import type { FastifyBaseLogger } from "fastify";
-import { Prisma, type PrismaClient, type User } from "../../generated/prisma/client.js";
+import { type Identity, Prisma, type PrismaClient, type User } from "../../generated/prisma/client.js";
 import type { VerifiedIdentity } from "../../platform/auth/oidc.js";
 import type { Outbox } from "../../platform/mail/index.js";
 import { UserErrorCode } from "../../platform/validation/index.js";
@@ -116,5 +116,35 @@ export async function accountForIdentity(
     // Lost a race: the same identity signing in twice at once, or the e-mail or username just taken.
     if (!isUniqueViolation(error)) throw error;
     return accountForIdentity(deps, identity);
+  }
+}
+
+/**
+ * Links a provider identity to an account whose owner proved it is theirs (a signed-in request), whatever
+ * the identity's e-mail says. An identity linked to another account stays there (`TAKEN`).
+ */
+export async function linkToAccount(
+  deps: IdentityDeps,
+  userId: string,
+  identity: VerifiedIdentity,
+): Promise<{ identity: Identity } | { refusal: IdentityRefusal }> {
+  const accounts = accountRepository(deps.prisma);
+  const taken = {
+    refusal: { code: UserErrorCode.TAKEN, message: "This provider account is linked to another account." },
+  };
+  const known = await accounts.findIdentity(identity.issuer, identity.subject);
+  if (known) return known.userId === userId ? { identity: known } : taken;
+  try {
+    const created = await accounts.createIdentity(userId, {
+      provider: identity.provider,
+      issuer: identity.issuer,
+      subject: identity.subject,
+      email: identity.email,
+    });
+    deps.log.info({ event: "identity_linked", provider: identity.provider, userId }, "identity linked by its user");
+    return { identity: created };
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    return taken;
   }
 }

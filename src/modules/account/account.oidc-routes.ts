@@ -12,9 +12,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { OidcFailure, type OidcProviders } from "../../platform/auth/oidc.js";
 import { sendGraphQLError } from "../../platform/errors/http-responses.js";
 import { UserErrorCode } from "../../platform/validation/index.js";
-import { accountForIdentity, type IdentityDeps } from "./account.identity.js";
+import { accountForIdentity, type IdentityDeps, linkToAccount } from "./account.identity.js";
 import { accountRepository } from "./account.repository.js";
-import { openSession, REFRESH_COOKIE } from "./account.service.js";
+import { openSession, REFRESH_COOKIE, signedInUserOf } from "./account.service.js";
 
 /** Long enough to sign in at the provider (and maybe register there); short enough that a stale tab fails. */
 export const OIDC_ATTEMPT_TTL_MS = 10 * 60 * 1000;
@@ -43,36 +43,57 @@ export function registerOidcRoutes(app: FastifyInstance, settings: OidcRouteSett
   const stateCookie = { httpOnly: true, secure, sameSite: "lax", path: "/" } as const;
   const refreshCookie = { httpOnly: true, secure, sameSite: "strict", path: "/" } as const;
 
-  const finish = (reply: FastifyReply, error: UserErrorCode | null) => {
+  const finish = (reply: FastifyReply, error: UserErrorCode | null, linked?: string) => {
     const target = new URL(settings.successUrl);
     if (error) target.searchParams.set("error", error);
+    if (linked) target.searchParams.set("linked", linked);
     reply.clearCookie(cookieName(OIDC_STATE_COOKIE), stateCookie);
     return reply.header("cache-control", "no-store").redirect(target.toString(), 303);
   };
 
-  app.get<{ Params: { provider: string } }>("/auth/oidc/:provider/start", async (request, reply) => {
-    const provider = providers.get(request.params.provider);
-    if (!provider) return sendGraphQLError(request, reply, 404, "NOT_FOUND", "No sign-in provider has this name.");
-    let started: Awaited<ReturnType<typeof provider.startAuthorization>>;
-    try {
-      started = await provider.startAuthorization();
-    } catch (error) {
-      if (!(error instanceof OidcFailure)) throw error;
-      request.log.warn({ event: "oidc_provider_unavailable", provider: provider.settings.name, reason: error.reason });
-      return finish(reply, UserErrorCode.PROVIDER_UNAVAILABLE);
-    }
-    const expiresAt = new Date(Date.now() + OIDC_ATTEMPT_TTL_MS);
-    // The verifier and nonce stay here; the browser holds only `state` (in the URL and the cookie).
-    await accountRepository(deps.prisma).createLoginAttempt({
-      stateHash: sha256(started.state),
-      provider: provider.settings.name,
-      codeVerifier: started.codeVerifier,
-      nonce: started.nonce,
-      expiresAt,
-    });
-    reply.setCookie(cookieName(OIDC_STATE_COOKIE), started.state, { ...stateCookie, expires: expiresAt });
-    return reply.header("cache-control", "no-store").redirect(started.url.toString(), 303);
-  });
+  app.get<{ Params: { provider: string }; Querystring: { link?: string } }>(
+    "/auth/oidc/:provider/start",
+    async (request, reply) => {
+      const provider = providers.get(request.params.provider);
+      if (!provider) return sendGraphQLError(request, reply, 404, "NOT_FOUND", "No sign-in provider has this name.");
+      // Linking: the browser's own session says whose account. The refresh cookie is SameSite=Strict, so
+      // another site sending the browser here cannot start a link to the victim's account.
+      let linkUserId: string | null = null;
+      if (request.query.link === "true") {
+        const refreshToken = request.cookies[cookieName(REFRESH_COOKIE)];
+        const user = refreshToken ? await signedInUserOf(deps.prisma, refreshToken) : null;
+        if (!user) {
+          request.log.info({ event: "oidc_link_refused", reason: "no live session" }, "identity link needs a session");
+          return finish(reply, UserErrorCode.INVALID_TOKEN);
+        }
+        linkUserId = user.id;
+      }
+      let started: Awaited<ReturnType<typeof provider.startAuthorization>>;
+      try {
+        started = await provider.startAuthorization();
+      } catch (error) {
+        if (!(error instanceof OidcFailure)) throw error;
+        request.log.warn({
+          event: "oidc_provider_unavailable",
+          provider: provider.settings.name,
+          reason: error.reason,
+        });
+        return finish(reply, UserErrorCode.PROVIDER_UNAVAILABLE);
+      }
+      const expiresAt = new Date(Date.now() + OIDC_ATTEMPT_TTL_MS);
+      // The verifier and nonce stay here; the browser holds only `state` (in the URL and the cookie).
+      await accountRepository(deps.prisma).createLoginAttempt({
+        stateHash: sha256(started.state),
+        provider: provider.settings.name,
+        codeVerifier: started.codeVerifier,
+        nonce: started.nonce,
+        linkUserId,
+        expiresAt,
+      });
+      reply.setCookie(cookieName(OIDC_STATE_COOKIE), started.state, { ...stateCookie, expires: expiresAt });
+      return reply.header("cache-control", "no-store").redirect(started.url.toString(), 303);
+    },
+  );
 
   app.get<{ Params: { provider: string } }>("/auth/oidc/:provider/callback", async (request, reply) => {
     const provider = providers.get(request.params.provider);
@@ -101,6 +122,11 @@ export function registerOidcRoutes(app: FastifyInstance, settings: OidcRouteSett
     } catch (error) {
       if (!(error instanceof OidcFailure)) throw error;
       return refuse(error.reason, UserErrorCode[error.code]);
+    }
+    if (attempt.linkUserId) {
+      const linked = await linkToAccount(deps, attempt.linkUserId, identity);
+      if ("refusal" in linked) return refuse(linked.refusal.message, linked.refusal.code);
+      return finish(reply, null, provider.settings.name);
     }
     const outcome = await accountForIdentity(deps, identity);
     if ("refusal" in outcome) return refuse(outcome.refusal.message, outcome.refusal.code);

@@ -204,6 +204,7 @@ export function accountRepository(prisma: PrismaClient) {
       provider: string;
       codeVerifier: string;
       nonce: string;
+      linkUserId: string | null;
       expiresAt: Date;
     }) => prisma.oidcLoginAttempt.create({ data }),
 

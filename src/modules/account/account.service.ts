@@ -15,7 +15,7 @@ import {
 } from "../../platform/validation/index.js";
 import { forgetUser, rememberUser } from "../user/index.js";
 import { describeDevice } from "./account.device.js";
-import { accountForIdentity, type IdentityDeps } from "./account.identity.js";
+import { accountForIdentity, type IdentityDeps, linkToAccount } from "./account.identity.js";
 import type {
   ChangePasswordInput,
   DeleteMeInput,
@@ -143,6 +143,17 @@ async function startSession(ctx: RequestContext, user: User, useCookie: boolean)
   return signedIn(ctx, user, await openSession(ctx.prisma, user.id, clientOf(ctx)), useCookie);
 }
 
+/**
+ * The account a refresh token's live session belongs to, without using the token up (no rotation): for the
+ * browser's identity linking, which must know who is signed in. Null for anything but a live session.
+ */
+export async function signedInUserOf(prisma: RequestContext["prisma"], refreshToken: string): Promise<User | null> {
+  const accounts = accountRepository(prisma);
+  const stored = await accounts.findRefreshToken(hashOpaqueToken(refreshToken));
+  if (!stored || stored.rotatedAt || stored.session.revokedAt || stored.session.expiresAt <= new Date()) return null;
+  return accounts.findActiveUser(stored.session.userId);
+}
+
 const identityDeps = (ctx: RequestContext): IdentityDeps => ({ prisma: ctx.prisma, mail: ctx.mail, log: ctx.log });
 
 /**
@@ -195,29 +206,11 @@ export async function linkIdentity(
   if (errors.length > 0) return failedLink(errors);
   const verified = await verifiedIdToken(ctx, input);
   if ("errors" in verified) return failedLink(verified.errors);
-  const { identity } = verified;
-  const accounts = accountRepository(ctx.prisma);
-  const taken = failedLink([
-    userError(["input", "idToken"], UserErrorCode.TAKEN, "This provider account is linked to another account."),
-  ]);
-  const known = await accounts.findIdentity(identity.issuer, identity.subject);
-  if (known) {
-    if (known.userId !== userId) return taken;
-    return { identity: known, userErrors: [] };
+  const outcome = await linkToAccount(identityDeps(ctx), userId, verified.identity);
+  if ("refusal" in outcome) {
+    return failedLink([userError(["input", "idToken"], outcome.refusal.code, outcome.refusal.message)]);
   }
-  try {
-    const created = await accounts.createIdentity(userId, {
-      provider: identity.provider,
-      issuer: identity.issuer,
-      subject: identity.subject,
-      email: identity.email,
-    });
-    ctx.log.info({ event: "identity_linked", provider: identity.provider, userId }, "identity linked by its user");
-    return { identity: created, userErrors: [] };
-  } catch (error) {
-    if (!isUniqueViolation(error)) throw error;
-    return taken;
-  }
+  return { identity: outcome.identity, userErrors: [] };
 }
 
 export async function unlinkIdentity(ctx: RequestContext, userId: string, id: string): Promise<SuccessPayload> {

@@ -22,6 +22,7 @@ CREATE TABLE "oidc_login_attempts" (
     "provider" TEXT NOT NULL,
     "codeVerifier" TEXT NOT NULL,
     "nonce" TEXT NOT NULL,
+    "linkUserId" UUID,
     "expiresAt" TIMESTAMP(3) NOT NULL,
     "usedAt" TIMESTAMP(3),
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
