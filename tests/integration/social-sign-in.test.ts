@@ -339,6 +339,19 @@ for (const backend of backends) {
         expect(login.userErrors).toEqual([{ field: null, code: "INVALID_CREDENTIALS" }]);
       });
 
+      it("refuses a replayed ID token: each nonce signs in once", async () => {
+        const sub = idpAccount();
+        const n = nonce();
+        const idToken = await idp.signIdToken({ sub, email: `${sub}@example.com`, email_verified: true, nonce: n });
+        expect((await loginWithIdToken(idToken, n)).userErrors).toEqual([]);
+        const replay = await loginWithIdToken(idToken, n);
+        expect(replay.accessToken).toBeNull();
+        expect(replay.userErrors).toEqual([{ field: ["input", "idToken"], code: "INVALID_TOKEN" }]);
+        expect(gw.logs.findLast((line) => line.event === "id_token_refused")?.reason).toBe(
+          "nonce already used (a replayed ID token)",
+        );
+      });
+
       it.each([
         ["a wrong nonce", { nonce: "not-the-nonce-we-sent" }, {}],
         ["a wrong audience", { aud: "another-client" }, {}],

@@ -147,8 +147,10 @@ export function accountRepository(prisma: PrismaClient) {
         where: { expiresAt: { lt: now() } },
       });
       const loginAttempts = await prisma.oidcLoginAttempt.deleteMany({ where: { expiresAt: { lt: now() } } });
+      const idTokenNonces = await prisma.usedIdTokenNonce.deleteMany({ where: { expiresAt: { lt: now() } } });
       return {
         loginAttempts: loginAttempts.count,
+        idTokenNonces: idTokenNonces.count,
         sessions: sessions.count,
         resetTokens: resetTokens.count,
         verificationTokens: verificationTokens.count,
@@ -215,6 +217,12 @@ export function accountRepository(prisma: PrismaClient) {
         data: { usedAt: now() },
       });
       return attempt ?? null;
+    },
+
+    /** Records an ID token's nonce as used; false when it already was (a replay). */
+    async claimIdTokenNonce(hash: string, expiresAt: Date) {
+      const { count } = await prisma.usedIdTokenNonce.createMany({ data: [{ hash, expiresAt }], skipDuplicates: true });
+      return count === 1;
     },
 
     findResetToken: (tokenHash: string) =>

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { RequestContext } from "../../context.js";
 import { Prisma, type User } from "../../generated/prisma/client.js";
 import { OidcFailure, type VerifiedIdentity } from "../../platform/auth/oidc.js";
@@ -170,19 +171,32 @@ async function verifiedIdToken(
       errors: [userError(["input", "provider"], UserErrorCode.NOT_FOUND, "No sign-in provider has this name.")],
     };
   }
+  const refused = (reason: string) => {
+    ctx.log.info({ event: "id_token_refused", provider: input.provider, reason }, "ID token refused");
+    return {
+      errors: [userError(["input", "idToken"], UserErrorCode.INVALID_TOKEN, "This sign-in could not be verified.")],
+    };
+  };
+  let identity: VerifiedIdentity;
   try {
-    return { identity: await provider.verifyIdToken(input.idToken, input.nonce) };
+    identity = await provider.verifyIdToken(input.idToken, input.nonce);
   } catch (error) {
     if (!(error instanceof OidcFailure)) throw error;
-    ctx.log.info({ event: "id_token_refused", provider: input.provider, reason: error.reason }, "ID token refused");
+    if (error.code === "INVALID_TOKEN") return refused(error.reason);
+    ctx.log.warn({ event: "oidc_provider_unavailable", provider: input.provider, reason: error.reason });
     return {
       errors: [
-        error.code === "PROVIDER_UNAVAILABLE"
-          ? userError(null, UserErrorCode.PROVIDER_UNAVAILABLE, "The sign-in provider is not answering. Try again.")
-          : userError(["input", "idToken"], UserErrorCode.INVALID_TOKEN, "This sign-in could not be verified."),
+        userError(null, UserErrorCode.PROVIDER_UNAVAILABLE, "The sign-in provider is not answering. Try again."),
       ],
     };
   }
+  // Each nonce once: a token intercepted on its way (or lifted from a log) cannot be played again while
+  // it is still valid. Recorded only for tokens that passed every check, so garbage cannot fill the table.
+  const nonceHash = createHash("sha256").update(`${identity.issuer}\n${input.nonce}`).digest("base64url");
+  if (!(await accountRepository(ctx.prisma).claimIdTokenNonce(nonceHash, identity.expiresAt))) {
+    return refused("nonce already used (a replayed ID token)");
+  }
+  return { identity };
 }
 
 /** Mobile social sign-in: an ID token from the provider's SDK becomes a session, as a password login does. */

@@ -26,6 +26,8 @@ export type VerifiedIdentity = Readonly<{
   emailVerified: boolean;
   name: string | null;
   preferredUsername: string | null;
+  /** The ID token's `exp`: how long a replay of it must be remembered. */
+  expiresAt: Date;
 }>;
 
 /**
@@ -173,6 +175,7 @@ export class OidcProvider {
       emailVerified: claims.email_verified === true,
       name: text(claims.name),
       preferredUsername: text(claims.preferred_username),
+      expiresAt: new Date((claims.exp ?? 0) * 1000),
     };
   }
 }

@@ -30,6 +30,14 @@ CREATE TABLE "oidc_login_attempts" (
     CONSTRAINT "oidc_login_attempts_pkey" PRIMARY KEY ("id")
 );
 
+-- CreateTable
+CREATE TABLE "used_id_token_nonces" (
+    "hash" TEXT NOT NULL,
+    "expiresAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "used_id_token_nonces_pkey" PRIMARY KEY ("hash")
+);
+
 -- CreateIndex
 CREATE INDEX "identities_userId_idx" ON "identities"("userId");
 
@@ -41,6 +49,9 @@ CREATE UNIQUE INDEX "oidc_login_attempts_stateHash_key" ON "oidc_login_attempts"
 
 -- CreateIndex
 CREATE INDEX "oidc_login_attempts_expiresAt_idx" ON "oidc_login_attempts"("expiresAt");
+
+-- CreateIndex
+CREATE INDEX "used_id_token_nonces_expiresAt_idx" ON "used_id_token_nonces"("expiresAt");
 
 -- AddForeignKey
 ALTER TABLE "identities" ADD CONSTRAINT "identities_userId_fkey" FOREIGN KEY ("userId") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE CASCADE;
