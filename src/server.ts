@@ -173,6 +173,7 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
     deps: { prisma: db.prisma, mail: deps.mailOutbox ?? jobs.outbox, log: logger },
     successUrl: config.oidc.successUrl,
     insecureCookies: config.http.refreshCookieInsecure,
+    limiter,
   });
   const { subscriptions } = pipeline;
   if (metrics && subscriptions) {

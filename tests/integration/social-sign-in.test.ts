@@ -114,8 +114,12 @@ for (const backend of backends) {
      * are injected into the gateway; the provider's are fetched over HTTP. Returns where it landed and
      * every URL on the way.
      */
+    let trips = 0;
     const browserSignIn = async (sub: string, gatewayJar = new CookieJar(), start = "/auth/oidc/test/start") => {
       idp.loginAs(sub);
+      // Each trip from an address of its own, as different people would: the endpoints' per-address limit
+      // (tested below) is then never what a test meets.
+      const remoteAddress = `198.51.100.${++trips}`;
       const idpJar = new CookieJar();
       const visited: URL[] = [];
       let url = new URL(`${GATEWAY}${start}`);
@@ -129,6 +133,7 @@ for (const backend of backends) {
             method: "GET",
             url: url.pathname + url.search,
             headers: { cookie: gatewayJar.header() },
+            remoteAddress,
           });
           gatewayJar.store(response.headers["set-cookie"]);
           status = response.statusCode;
@@ -307,6 +312,22 @@ for (const backend of backends) {
         // Linking needs a live session in the browser.
         const anonymous = await gw.gateway.app.inject({ method: "GET", url: "/auth/oidc/test/start?link=true" });
         expect(anonymous.headers.location).toBe(`${SPA}?error=INVALID_TOKEN`);
+      });
+
+      it("limits the endpoints per client address (429 RATE_LIMITED with Retry-After)", async () => {
+        const from = { remoteAddress: "203.0.113.77" };
+        const statuses: number[] = [];
+        for (let call = 0; call < 30; call++) {
+          const response = await gw.gateway.app.inject({ method: "GET", url: "/auth/oidc/test/callback", ...from });
+          statuses.push(response.statusCode);
+        }
+        expect(new Set(statuses)).toEqual(new Set([303]));
+        const refused = await gw.gateway.app.inject({ method: "GET", url: "/auth/oidc/test/start", ...from });
+        expect(refused.statusCode).toBe(429);
+        expect(refused.json().errors[0].extensions.code).toBe("RATE_LIMITED");
+        expect(Number(refused.headers["retry-after"])).toBeGreaterThan(0);
+        // Others are not affected.
+        expect((await gw.gateway.app.inject({ method: "GET", url: "/auth/oidc/test/start" })).statusCode).toBe(303);
       });
 
       it("answers an unknown provider with NOT_FOUND", async () => {

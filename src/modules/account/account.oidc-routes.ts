@@ -11,6 +11,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { OidcFailure, type OidcProviders } from "../../platform/auth/oidc.js";
 import { sendGraphQLError } from "../../platform/errors/http-responses.js";
+import { addressKey, type Limiter } from "../../platform/rate-limit/index.js";
 import { UserErrorCode } from "../../platform/validation/index.js";
 import { accountForIdentity, type IdentityDeps, linkToAccount } from "./account.identity.js";
 import { accountRepository } from "./account.repository.js";
@@ -28,7 +29,15 @@ export type OidcRouteSettings = Readonly<{
   successUrl: string;
   /** REFRESH_COOKIE_INSECURE_DEV: plain names, no `Secure` (development over http only). */
   insecureCookies: boolean;
+  /** Counts the endpoints' calls per address (Redis when configured, as the field limits do). */
+  limiter: Limiter;
 }>;
+
+/**
+ * Calls of either endpoint per client address: each `/start` writes a row and each callback may create an
+ * account, so a flood is refused before the database. Generous for people (a sign-in is two calls).
+ */
+export const OIDC_ROUTE_LIMIT = { max: 30, windowSeconds: 10 * 60 } as const;
 
 const sha256 = (value: string) => createHash("sha256").update(value).digest("base64url");
 const sameText = (a: string, b: string) =>
@@ -51,9 +60,30 @@ export function registerOidcRoutes(app: FastifyInstance, settings: OidcRouteSett
     return reply.header("cache-control", "no-store").redirect(target.toString(), 303);
   };
 
+  /** True when the call may go on; otherwise the 429 is sent. */
+  const admitted = async (request: FastifyRequest, reply: FastifyReply) => {
+    const key = `oidc:${addressKey(request.ip)}`;
+    const { max, windowSeconds } = OIDC_ROUTE_LIMIT;
+    const verdict = await settings.limiter.hitWindow(key, max, windowSeconds * 1000, { failClosed: false });
+    if (verdict.admitted) return true;
+    const retryAfter = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
+    await sendGraphQLError(
+      request,
+      reply,
+      429,
+      "RATE_LIMITED",
+      `Too many sign-in attempts. Retry after ${retryAfter} s.`,
+      {
+        retryAfter,
+      },
+    );
+    return false;
+  };
+
   app.get<{ Params: { provider: string }; Querystring: { link?: string } }>(
     "/auth/oidc/:provider/start",
     async (request, reply) => {
+      if (!(await admitted(request, reply))) return reply;
       const provider = providers.get(request.params.provider);
       if (!provider) return sendGraphQLError(request, reply, 404, "NOT_FOUND", "No sign-in provider has this name.");
       // Linking: the browser's own session says whose account. The refresh cookie is SameSite=Strict, so
@@ -96,6 +126,7 @@ export function registerOidcRoutes(app: FastifyInstance, settings: OidcRouteSett
   );
 
   app.get<{ Params: { provider: string } }>("/auth/oidc/:provider/callback", async (request, reply) => {
+    if (!(await admitted(request, reply))) return reply;
     const provider = providers.get(request.params.provider);
     if (!provider) return sendGraphQLError(request, reply, 404, "NOT_FOUND", "No sign-in provider has this name.");
     const refuse = (reason: string, code: UserErrorCode = UserErrorCode.INVALID_TOKEN) => {
