@@ -170,7 +170,12 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
   // Browser social sign-in; after the pipeline, which registered the cookie plugin these use.
   registerOidcRoutes(app, {
     providers: oidc,
-    deps: { prisma: db.prisma, mail: deps.mailOutbox ?? jobs.outbox, log: logger },
+    deps: {
+      prisma: db.prisma,
+      mail: deps.mailOutbox ?? jobs.outbox,
+      emailVerificationUrl: config.mail.emailVerificationUrl,
+      log: logger,
+    },
     successUrl: config.oidc.successUrl,
     insecureCookies: config.http.refreshCookieInsecure,
     limiter,

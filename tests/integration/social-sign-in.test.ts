@@ -360,6 +360,37 @@ for (const backend of backends) {
         expect(login.userErrors).toEqual([{ field: null, code: "INVALID_CREDENTIALS" }]);
       });
 
+      it("creates an account with an unverified e-mail when the provider did not vouch for it, and mails a link", async () => {
+        const sub = idpAccount();
+        const email = `${sub}@example.com`;
+        const n = nonce();
+        const result = await loginWithIdToken(
+          await idp.signIdToken({ sub, email, email_verified: false, nonce: n }),
+          n,
+        );
+        expect(result.userErrors).toEqual([]);
+        expect((await me(result.accessToken)).emailVerified).toBe(false);
+        const kinds = await gw.db.prisma.emailOutbox.findMany({ where: { to: email }, select: { kind: true } });
+        expect(kinds.map((mail) => mail.kind).sort()).toEqual(["email-verification", "welcome"]);
+        // A vouched-for address needs no link.
+        const verifiedSub = idpAccount();
+        const m = nonce();
+        await loginWithIdToken(
+          await idp.signIdToken({
+            sub: verifiedSub,
+            email: `${verifiedSub}@example.com`,
+            email_verified: true,
+            nonce: m,
+          }),
+          m,
+        );
+        const verifiedKinds = await gw.db.prisma.emailOutbox.findMany({
+          where: { to: `${verifiedSub}@example.com` },
+          select: { kind: true },
+        });
+        expect(verifiedKinds.map((mail) => mail.kind)).toEqual(["welcome"]);
+      });
+
       it("refuses a replayed ID token: each nonce signs in once", async () => {
         const sub = idpAccount();
         const n = nonce();

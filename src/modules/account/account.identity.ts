@@ -3,14 +3,14 @@
 // callback (account.oidc-routes.ts) and the mutations (account.service.ts).
 import { randomBytes } from "node:crypto";
 import type { FastifyBaseLogger } from "fastify";
-import { type Identity, Prisma, type PrismaClient, type User } from "../../generated/prisma/client.js";
+import { type Identity, Prisma, type User } from "../../generated/prisma/client.js";
 import type { VerifiedIdentity } from "../../platform/auth/oidc.js";
-import type { Outbox } from "../../platform/mail/index.js";
 import { UserErrorCode } from "../../platform/validation/index.js";
 import { welcomeContent, welcomeMail } from "./account.mail.js";
 import { accountRepository } from "./account.repository.js";
+import { sendVerification, type VerificationDeps } from "./account.verification.js";
 
-export type IdentityDeps = Readonly<{ prisma: PrismaClient; mail: Outbox; log: FastifyBaseLogger }>;
+export type IdentityDeps = VerificationDeps & Readonly<{ log: FastifyBaseLogger }>;
 
 export type IdentityRefusal = Readonly<{ code: UserErrorCode; message: string }>;
 
@@ -108,6 +108,8 @@ export async function accountForIdentity(
       );
       await accounts.createIdentity(created.id, link, tx);
       await deps.mail.send(tx, welcomeMail, created.email, welcomeContent(created.name, created.username));
+      // As after `register`: an address the provider did not vouch for is proven by its own link.
+      if (!created.emailVerified) await sendVerification(deps, tx, created, created.email, "sign-up");
       return created;
     });
     deps.log.info({ event: "account_registered", userId: user.id, provider: identity.provider }, "account registered");

@@ -4,7 +4,6 @@ import { Prisma, type User } from "../../generated/prisma/client.js";
 import { OidcFailure, type VerifiedIdentity } from "../../platform/auth/oidc.js";
 import { hashOpaqueToken, newOpaqueToken } from "../../platform/auth/opaque-tokens.js";
 import { hashPassword, needsRehash, passwordProblem, verifyPassword } from "../../platform/auth/passwords.js";
-import type { Db } from "../../platform/db/transaction.js";
 import { signedInAs } from "../../platform/permissions/viewer.js";
 import {
   failWith,
@@ -33,11 +32,8 @@ import type {
 import {
   emailChangeNoticeContent,
   emailChangeNoticeMail,
-  emailVerificationContent,
-  emailVerificationMail,
   passwordResetContent,
   passwordResetMail,
-  type VerificationPurpose,
   welcomeContent,
   welcomeMail,
 } from "./account.mail.js";
@@ -50,13 +46,12 @@ import type {
 } from "./account.payload.js";
 import { accountRepository, type ClientInfo } from "./account.repository.js";
 import type { IdentityView, SessionView } from "./account.type.js";
+import { sendVerification, type VerificationDeps } from "./account.verification.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Sliding: every refresh starts another 7 days; a device unused for a week signs in again. */
 export const REFRESH_TOKEN_TTL_MS = 7 * DAY_MS;
 export const PASSWORD_RESET_TTL_MS = 60 * 60 * 1000;
-/** Longer than a reset link: a sign-up mail may be read the next day, and the link grants no sign-in. */
-export const EMAIL_VERIFICATION_TTL_MS = DAY_MS;
 /** `__Host-` makes browsers insist on Secure, Path=/ and no Domain, so no subdomain can plant or read it. */
 export const REFRESH_COOKIE = "__Host-refresh_token";
 
@@ -83,29 +78,12 @@ const failedUpdate = failWith<UpdateMePayload>({ user: null, pendingEmail: null 
 const failedLogout = failWith<LogoutPayload>({ revokedSessions: 0 });
 const failedLink = failWith<LinkIdentityPayload>({ identity: null });
 
-/**
- * A verification link for `email` (the account's own, or the one it asked to move to), committed with its
- * e-mail in the caller's transaction: no token without a mail, no mail without a token.
- */
-async function sendVerification(
-  ctx: RequestContext,
-  tx: Db,
-  user: Pick<User, "id" | "username">,
-  email: string,
-  purpose: VerificationPurpose,
-) {
-  const { token, hash } = newOpaqueToken();
-  const link = new URL(ctx.auth.emailVerificationUrl);
-  link.searchParams.set("token", token);
-  const accounts = accountRepository(ctx.prisma);
-  await accounts.createVerificationToken(user.id, email, hash, new Date(Date.now() + EMAIL_VERIFICATION_TTL_MS), tx);
-  await ctx.mail.send(
-    tx,
-    emailVerificationMail,
-    email,
-    emailVerificationContent(user.username, link.toString(), purpose),
-  );
-}
+/** What sending a verification link needs, from a request. */
+const verificationDeps = (ctx: RequestContext): VerificationDeps => ({
+  prisma: ctx.prisma,
+  mail: ctx.mail,
+  emailVerificationUrl: ctx.auth.emailVerificationUrl,
+});
 
 /**
  * Every way in (register, login, refreshSession, and a social sign-in when it comes) ends here, so each
@@ -155,7 +133,7 @@ export async function signedInUserOf(prisma: RequestContext["prisma"], refreshTo
   return accounts.findActiveUser(stored.session.userId);
 }
 
-const identityDeps = (ctx: RequestContext): IdentityDeps => ({ prisma: ctx.prisma, mail: ctx.mail, log: ctx.log });
+const identityDeps = (ctx: RequestContext): IdentityDeps => ({ ...verificationDeps(ctx), log: ctx.log });
 
 /**
  * An ID token checked against its provider, or the user error to answer with: the provider field for an
@@ -281,7 +259,7 @@ export async function register(ctx: RequestContext, input: RegisterInput): Promi
     user = await accounts.transaction(async (tx) => {
       const created = await accounts.createUser({ email, username, name: input.name.trim(), passwordHash }, tx);
       await ctx.mail.send(tx, welcomeMail, created.email, welcomeContent(created.name, created.username));
-      await sendVerification(ctx, tx, created, created.email, "sign-up");
+      await sendVerification(verificationDeps(ctx), tx, created, created.email, "sign-up");
       return created;
     });
   } catch (error) {
@@ -397,7 +375,7 @@ async function sendPasswordReset(ctx: RequestContext, email: string) {
   if (!user.emailVerified) {
     // Reset links go only to proven addresses. This one is the account's own, so its owner is not locked
     // out: they get a verification link instead, and ask again once it is used.
-    await accounts.transaction((tx) => sendVerification(ctx, tx, user, user.email, "before-reset"));
+    await accounts.transaction((tx) => sendVerification(verificationDeps(ctx), tx, user, user.email, "before-reset"));
     return;
   }
   const { token, hash } = newOpaqueToken();
@@ -490,7 +468,7 @@ export async function updateMe(ctx: RequestContext, userId: string, input: Updat
       if (pendingEmail) {
         // Only the latest request counts: earlier links to other new addresses stop working.
         await accounts.dropVerificationTokens(userId, tx, current.email);
-        await sendVerification(ctx, tx, updated, pendingEmail, "change");
+        await sendVerification(verificationDeps(ctx), tx, updated, pendingEmail, "change");
         await ctx.mail.send(
           tx,
           emailChangeNoticeMail,
