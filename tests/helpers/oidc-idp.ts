@@ -40,11 +40,13 @@ async function listenOnFreePort(server: http.Server): Promise<number> {
   }
 }
 
-export async function startTestIdp(client: {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-}): Promise<TestIdp> {
+export async function startTestIdp(
+  client: { clientId: string; clientSecret: string; redirectUri: string },
+  options: {
+    /** Claims of the scopes only at the UserInfo endpoint, as OpenID Connect Core says (oidc-provider's default). */
+    claimsAtUserInfoOnly?: boolean;
+  } = {},
+): Promise<TestIdp> {
   const keyPair = await generateKeyPair("RS256", { extractable: true });
   const published = { ...(await exportJWK(keyPair.privateKey)), kid: "test-idp-1", alg: "RS256", use: "sig" };
   const stranger = await generateKeyPair("RS256");
@@ -69,8 +71,8 @@ export async function startTestIdp(client: {
     jwks: { keys: [published] },
     cookies: { keys: ["test-idp-cookie-signing-key"] },
     claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name", "preferred_username"] },
-    // Put the scopes' claims in the ID token itself, as Google and Apple do.
-    conformIdTokenClaims: false,
+    // By default the scopes' claims go in the ID token itself, as Google and Apple do.
+    conformIdTokenClaims: options.claimsAtUserInfoOnly === true,
     features: { devInteractions: { enabled: false } },
     // Explicit lifetimes (the defaults print a notice each); long enough for any test.
     ttl: { AccessToken: 600, AuthorizationCode: 60, IdToken: 600, Interaction: 600, Session: 600, Grant: 600 },

@@ -46,8 +46,14 @@ for (const backend of backends) {
   describe.skipIf(backend.skip)(`social sign-in with OpenID Connect (${backend.name})`, () => {
     let gw: TestGateway;
     let idp: TestIdp;
+    /** A second provider that keeps the e-mail out of the ID token (UserInfo only), as the spec's default. */
+    let strictIdp: TestIdp;
     beforeAll(async () => {
       idp = await startTestIdp({ ...CLIENT, redirectUri: `${GATEWAY}/auth/oidc/test/callback` });
+      strictIdp = await startTestIdp(
+        { ...CLIENT, redirectUri: `${GATEWAY}/auth/oidc/strict/callback` },
+        { claimsAtUserInfoOnly: true },
+      );
       gw = await startTestGateway(backend.kind, {
         seedScale: 0.02,
         env: {
@@ -55,6 +61,7 @@ for (const backend of backends) {
           OIDC_PROVIDERS: JSON.stringify({
             test: { issuer: idp.issuer, ...CLIENT },
             down: { issuer: "http://127.0.0.1:9", ...CLIENT },
+            strict: { issuer: strictIdp.issuer, ...CLIENT },
           }),
           OIDC_REDIRECT_BASE: GATEWAY,
           OIDC_SUCCESS_URL: SPA,
@@ -64,6 +71,7 @@ for (const backend of backends) {
     afterAll(async () => {
       await gw?.close();
       await idp?.close();
+      await strictIdp?.close();
     });
 
     const call = <Data = Record<string, unknown>>(
@@ -115,8 +123,13 @@ for (const backend of backends) {
      * every URL on the way.
      */
     let trips = 0;
-    const browserSignIn = async (sub: string, gatewayJar = new CookieJar(), start = "/auth/oidc/test/start") => {
-      idp.loginAs(sub);
+    const browserSignIn = async (
+      sub: string,
+      gatewayJar = new CookieJar(),
+      start = "/auth/oidc/test/start",
+      provider: TestIdp = idp,
+    ) => {
+      provider.loginAs(sub);
       // Each trip from an address of its own, as different people would: the endpoints' per-address limit
       // (tested below) is then never what a test meets.
       const remoteAddress = `198.51.100.${++trips}`;
@@ -184,6 +197,17 @@ for (const backend of backends) {
         // The same provider account signs in to the same account next time.
         const again = await browserSignIn(sub);
         expect((await me((await refreshWithCookie(again.gatewayJar)).accessToken)).id).toBe(account.id);
+      });
+
+      it("reads the e-mail from the UserInfo endpoint when the ID token does not carry it", async () => {
+        counter++;
+        const sub = `${backend.name}-strict-${counter}`;
+        const email = `strict${counter}-${backend.kind}@example.com`;
+        strictIdp.accounts.set(sub, { sub, email, email_verified: true, name: "Strict Sam" });
+        const { landing, gatewayJar } = await browserSignIn(sub, new CookieJar(), "/auth/oidc/strict/start", strictIdp);
+        expect(landing.toString()).toBe(SPA);
+        const account = await me((await refreshWithCookie(gatewayJar)).accessToken);
+        expect(account).toMatchObject({ email, emailVerified: true, identities: [{ provider: "strict" }] });
       });
 
       it("refuses a replayed state, even with the state cookie, and a callback this browser did not start", async () => {

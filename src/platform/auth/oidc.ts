@@ -127,6 +127,16 @@ export class OidcProvider {
     }
     const claims = tokens.claims();
     if (!claims) throw new OidcFailure("INVALID_TOKEN", "no ID token in the token response");
+    // Providers that follow OpenID Connect Core to the letter put the scopes' claims at the UserInfo
+    // endpoint, not in the ID token: ask there (for the same subject) when the e-mail is missing.
+    if (claims.email === undefined && configuration.serverMetadata().userinfo_endpoint) {
+      try {
+        const info = await client.fetchUserInfo(configuration, tokens.access_token, claims.sub);
+        return this.identityOf({ ...info, ...claims, iss: claims.iss, sub: claims.sub });
+      } catch (error) {
+        throw new OidcFailure("INVALID_TOKEN", `userinfo refused: ${(error as Error).message}`);
+      }
+    }
     return this.identityOf(claims);
   }
 
