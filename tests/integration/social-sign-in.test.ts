@@ -415,6 +415,19 @@ for (const backend of backends) {
         expect(verifiedKinds.map((mail) => mail.kind)).toEqual(["welcome"]);
       });
 
+      it("refuses the identity of a closed account with INVALID_CREDENTIALS", async () => {
+        const sub = idpAccount();
+        let n = nonce();
+        const first = await loginWithIdToken(
+          await idp.signIdToken({ sub, email: `${sub}@example.com`, email_verified: true, nonce: n }),
+          n,
+        );
+        await gw.db.prisma.user.update({ where: { id: first.user?.id }, data: { deletedAt: new Date() } });
+        n = nonce();
+        const again = await loginWithIdToken(await idp.signIdToken({ sub, nonce: n }), n);
+        expect(again.userErrors).toEqual([{ field: null, code: "INVALID_CREDENTIALS" }]);
+      });
+
       it("refuses a replayed ID token: each nonce signs in once", async () => {
         const sub = idpAccount();
         const n = nonce();
