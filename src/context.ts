@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { Config } from "./config/index.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
+import type { OidcProviders } from "./platform/auth/oidc.js";
 import type { SessionRevocations } from "./platform/auth/revocation.js";
 import type { AccessTokens, Viewer } from "./platform/auth/tokens.js";
 import type { RequestCache } from "./platform/cache/index.js";
@@ -70,6 +71,8 @@ export type RequestContext = {
     revocations: SessionRevocations;
     passwordResetUrl: string;
     emailVerificationUrl: string;
+    /** The configured OpenID Connect providers (social sign-in). */
+    oidc: OidcProviders;
   };
   /** E-mails: written with their delivery job in the caller's transaction (platform/mail). */
   mail: Outbox;

@@ -2,7 +2,9 @@ import type { SpanExporter } from "@opentelemetry/sdk-trace";
 import type { FastifyInstance } from "fastify";
 import type { Config } from "./config/index.js";
 import { defaultMailTransport, startJobs } from "./jobs.js";
+import { registerOidcRoutes } from "./modules/account/index.js";
 import { registerRequestPipeline } from "./pipeline.js";
+import { OidcProviders } from "./platform/auth/oidc.js";
 import { createSessionRevocations, type SessionRevocations } from "./platform/auth/revocation.js";
 import { type AccessTokens, createAccessTokens } from "./platform/auth/tokens.js";
 import { TaggedCache } from "./platform/cache/index.js";
@@ -96,6 +98,7 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
     );
   }
   const tokens = await createAccessTokens(config.auth, logger);
+  const oidc = new OidcProviders(config.oidc.providers);
   const storage = createStorage(config.storage);
   const jobs = await startJobs(db, config, deps.mailTransport ?? defaultMailTransport(config, logger), logger, storage);
   const redis = config.redis.url ? connectRedis({ ...config.redis, url: config.redis.url }, logger) : null;
@@ -153,6 +156,7 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
         revocations,
         passwordResetUrl: config.mail.passwordResetUrl,
         emailVerificationUrl: config.mail.emailVerificationUrl,
+        oidc,
       },
       mail: deps.mailOutbox ?? jobs.outbox,
       jobs: jobs.queue,
@@ -163,6 +167,19 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Gat
     },
     { protection: deps.withoutProtection !== true, fieldLimits: deps.fieldLimits ?? fieldLimits },
   );
+  // Browser social sign-in; after the pipeline, which registered the cookie plugin these use.
+  registerOidcRoutes(app, {
+    providers: oidc,
+    deps: {
+      prisma: db.prisma,
+      mail: deps.mailOutbox ?? jobs.outbox,
+      emailVerificationUrl: config.mail.emailVerificationUrl,
+      log: logger,
+    },
+    successUrl: config.oidc.successUrl,
+    insecureCookies: config.http.refreshCookieInsecure,
+    limiter,
+  });
   const { subscriptions } = pipeline;
   if (metrics && subscriptions) {
     metrics.gauge({

@@ -1,5 +1,6 @@
 import { createPrivateKey, createPublicKey, randomBytes } from "node:crypto";
 import { z } from "zod";
+import type { OidcProviderSettings } from "../platform/auth/oidc.js";
 import type { JobQueueConfig } from "../platform/jobs/index.js";
 import type { ResumeSettings, SubscriptionLimits } from "../platform/realtime/index.js";
 import { parseClusterUrl } from "../platform/redis/cluster-url.js";
@@ -20,6 +21,24 @@ const commaList = z.string().transform((value) =>
     .filter((item) => item !== ""),
 );
 const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
+
+/** One OpenID Connect provider in OIDC_PROVIDERS (README, "Social sign-in"). */
+const oidcProviderSchema = z
+  .object({
+    /** The issuer exactly as its discovery document and ID tokens name it. */
+    issuer: z.string().url(),
+    clientId: z.string().min(1),
+    /** Absent for a public client (PKCE only). */
+    clientSecret: z.string().min(1).optional(),
+    scopes: z.array(z.string().regex(/^[\x21-\x7e]+$/)).default(["openid", "email", "profile"]),
+    /** This gateway's public origin as the provider redirects to it; defaults to OIDC_REDIRECT_BASE. */
+    redirectBase: z
+      .string()
+      .regex(/^https?:\/\/[^/\s]+$/, "must be an origin (scheme and host, no path)")
+      .optional(),
+  })
+  .strict()
+  .refine((provider) => provider.scopes.includes("openid"), { message: "scopes must include openid" });
 
 // Every environment variable the gateway reads, with its default. `.env.example` documents the same list.
 const envSchema = z.object({
@@ -174,6 +193,23 @@ const envSchema = z.object({
     .refine((headers) => headers !== null, { message: "must be key=value pairs, comma-separated" })
     .optional(),
   OTEL_SERVICE_NAME: z.string().min(1).max(256).default("graphql-gateway"),
+  OIDC_PROVIDERS: z
+    .string()
+    .transform((text, context) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        context.addIssue({ code: "custom", message: "must be a JSON object (see .env.example)" });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.record(z.string().regex(/^[a-z0-9-]{1,32}$/, "provider names: a-z, 0-9, -"), oidcProviderSchema))
+    .optional(),
+  OIDC_REDIRECT_BASE: z
+    .string()
+    .regex(/^https?:\/\/[^/\s]+$/, "must be an origin like https://api.example.com (scheme and host, no path)")
+    .optional(),
+  OIDC_SUCCESS_URL: z.string().url().default("http://localhost:3000/signed-in"),
   METRICS_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
   METRICS_HOST: z.string().min(1).optional(),
   METRICS_TOKEN: z
@@ -326,6 +362,12 @@ export type Config = Readonly<{
      */
     httpMaxAgeSeconds: number;
   }>;
+  /** Social sign-in (platform/auth/oidc.ts): the configured OpenID Connect providers, by name. */
+  oidc: Readonly<{
+    providers: readonly OidcProviderSettings[];
+    /** Where the browser lands after `/auth/oidc/:provider/callback`; `?error=<code>` is appended on failure. */
+    successUrl: string;
+  }>;
   /** OpenTelemetry spans (platform/tracing); off by default. */
   tracing: Readonly<{
     enabled: boolean;
@@ -413,6 +455,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.STORAGE_DRIVER === "s3") {
     for (const name of ["S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"] as const) {
       if (!e[name]) problems.push(`${name}: required with STORAGE_DRIVER=s3`);
+    }
+  }
+  for (const [name, provider] of Object.entries(e.OIDC_PROVIDERS ?? {})) {
+    // http is for a provider on this machine in development and tests; tokens cross the network otherwise.
+    if (isProduction && !provider.issuer.startsWith("https://")) {
+      problems.push(`OIDC_PROVIDERS: ${name}: the issuer must be https:// in production`);
+    }
+    if (isProduction && !(provider.redirectBase ?? e.OIDC_REDIRECT_BASE)) {
+      problems.push(`OIDC_REDIRECT_BASE: required in production with OIDC_PROVIDERS (${name} has no redirectBase)`);
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);
@@ -547,6 +598,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxTtlSeconds: e.RESPONSE_CACHE_MAX_TTL_SECONDS,
       localEntries: e.RESPONSE_CACHE_LOCAL_ENTRIES,
       httpMaxAgeSeconds: e.RESPONSE_CACHE_HTTP_MAX_AGE_SECONDS,
+    },
+    oidc: {
+      providers: Object.entries(e.OIDC_PROVIDERS ?? {}).map(([name, provider]) => ({
+        name,
+        issuer: provider.issuer,
+        clientId: provider.clientId,
+        clientSecret: provider.clientSecret,
+        scopes: provider.scopes,
+        redirectUri: `${provider.redirectBase ?? e.OIDC_REDIRECT_BASE ?? `http://localhost:${e.PORT}`}/auth/oidc/${name}/callback`,
+      })),
+      successUrl: e.OIDC_SUCCESS_URL,
     },
     tracing: {
       // Naming a collector is enough to turn it on; TRACING=false keeps it off all the same.

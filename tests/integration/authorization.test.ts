@@ -110,6 +110,13 @@ const matrix: Row[] = [
     expect: { anonymous: "UNAUTHENTICATED", owner: "allow", other: "FORBIDDEN", admin: "FORBIDDEN" },
   },
   {
+    field: "User.identities",
+    query: '{ user(username: "alice") { identities { id provider email createdAt lastUsedAt } } }',
+    path: ["user", "identities"],
+    // Which providers sign in to an account is a map for attacking it: the account's own, like sessions.
+    expect: { anonymous: "UNAUTHENTICATED", owner: "allow", other: "FORBIDDEN", admin: "FORBIDDEN" },
+  },
+  {
     field: "User.orders",
     query: '{ user(username: "alice") { orders(first: 1) { totalCount } } }',
     path: ["user", "orders"],
@@ -210,6 +217,10 @@ const matrix: Row[] = [
       ["requestPasswordReset", '{ requestPasswordReset(input: { email: "ghost@example.com" }) { success } }'],
       ["resetPassword", '{ resetPassword(input: { token: "unknown", newPassword: "whatever-it-is-9" }) { success } }'],
       ["verifyEmail", '{ verifyEmail(input: { token: "unknown" }) { success userErrors { code } } }'],
+      [
+        "loginWithIdToken",
+        '{ loginWithIdToken(input: { provider: "nobody", idToken: "x", nonce: "short" }) { userErrors { code } } }',
+      ],
     ] as const
   ).map(
     ([field, selection]): Row => ({
@@ -230,6 +241,11 @@ const matrix: Row[] = [
       ["deleteMe", '{ deleteMe(input: { password: "wrong-one-entirely" }) { success } }'],
       ["logoutAll", "{ logoutAll { revokedSessions } }"],
       ["revokeSession", '{ revokeSession(id: "x") { revokedSessions userErrors { code } } }'],
+      [
+        "linkIdentity",
+        '{ linkIdentity(input: { provider: "nobody", idToken: "x", nonce: "short" }) { identity { id } userErrors { code } } }',
+      ],
+      ["unlinkIdentity", '{ unlinkIdentity(id: "x") { success userErrors { code } } }'],
     ] as const
   ).map(
     ([field, selection]): Row => ({
@@ -322,6 +338,7 @@ const sensitiveFields = [
   "User.addresses",
   "User.orders",
   "User.sessions",
+  "User.identities",
 ];
 
 describe("authorization matrix coverage", () => {

@@ -47,6 +47,79 @@ describe("loadConfig", () => {
     expect(error.message).toContain("must be a postgresql:// connection URL");
   });
 
+  describe("OIDC_PROVIDERS", () => {
+    const google = {
+      issuer: "https://accounts.google.com",
+      clientId: "abc.apps.googleusercontent.com",
+      clientSecret: "s",
+    };
+
+    it("reads providers with their defaults; the callback is under the redirect base", () => {
+      const config = loadConfig({
+        OIDC_PROVIDERS: JSON.stringify({
+          google,
+          keycloak: {
+            ...google,
+            issuer: "https://sso.example.com/realms/shop",
+            redirectBase: "https://other.example.com",
+          },
+        }),
+        OIDC_REDIRECT_BASE: "https://api.example.com",
+      });
+      expect(config.oidc.providers).toEqual([
+        {
+          name: "google",
+          ...google,
+          scopes: ["openid", "email", "profile"],
+          redirectUri: "https://api.example.com/auth/oidc/google/callback",
+        },
+        expect.objectContaining({
+          name: "keycloak",
+          redirectUri: "https://other.example.com/auth/oidc/keycloak/callback",
+        }),
+      ]);
+      expect(loadConfig({}).oidc.providers).toEqual([]);
+      expect(loadConfig({ OIDC_PROVIDERS: JSON.stringify({ google }) }).oidc.providers[0]?.redirectUri).toBe(
+        "http://localhost:4000/auth/oidc/google/callback",
+      );
+    });
+
+    it("names what is wrong: not JSON, a bad name, a missing field, an unknown field, no openid scope", () => {
+      expect(failure({ OIDC_PROVIDERS: "{google" }).problems).toEqual([
+        "OIDC_PROVIDERS: must be a JSON object (see .env.example)",
+      ]);
+      for (const providers of [
+        { "Google!": google },
+        { google: { issuer: google.issuer } },
+        { google: { ...google, clientSecrets: "typo" } },
+        { google: { ...google, scopes: ["email"] } },
+      ]) {
+        expect(failure({ OIDC_PROVIDERS: JSON.stringify(providers) }).problems[0]).toMatch(/^OIDC_PROVIDERS/);
+      }
+    });
+
+    it("wants https issuers and a redirect base in production", () => {
+      const key = generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+      const production = { NODE_ENV: "production", JWT_PRIVATE_KEY: key, DATABASE_URL: "postgresql://db/app" };
+      expect(
+        failure({
+          ...production,
+          OIDC_PROVIDERS: JSON.stringify({ local: { ...google, issuer: "http://127.0.0.1:9000" } }),
+        }).problems,
+      ).toEqual([
+        "OIDC_PROVIDERS: local: the issuer must be https:// in production",
+        "OIDC_REDIRECT_BASE: required in production with OIDC_PROVIDERS (local has no redirectBase)",
+      ]);
+      expect(
+        loadConfig({
+          ...production,
+          OIDC_PROVIDERS: JSON.stringify({ google }),
+          OIDC_REDIRECT_BASE: "https://api.example.com",
+        }).oidc.providers,
+      ).toHaveLength(1);
+    });
+  });
+
   it("treats an empty variable as unset", () => {
     expect(loadConfig({ PORT: "", DATABASE_URL: "" }).http.port).toBe(4000);
   });

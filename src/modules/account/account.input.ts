@@ -154,3 +154,56 @@ export class DeleteMeInput {
   @passwordLength()
   password!: string;
 }
+
+const providerChecks = () =>
+  combine(
+    MinLength(1, { message: "Name a provider." }),
+    MaxLength(32, { message: "This is not a configured provider." }),
+  );
+// A signed JWT from a provider is a few kilobytes at most; anything longer is refused before any parsing.
+const idTokenChecks = () =>
+  combine(
+    MinLength(1, { message: "Send the ID token from the provider's SDK." }),
+    MaxLength(16_384, { message: "This is not an ID token." }),
+  );
+const nonceChecks = () =>
+  combine(
+    MinLength(16, { message: "The nonce is the random value the app gave the provider's SDK (16+ characters)." }),
+    MaxLength(256, { message: "Nonces are at most 256 characters." }),
+  );
+
+@InputType({ description: "Sign in with an ID token a provider's SDK returned to the app (mobile)." })
+export class LoginWithIdTokenInput {
+  @Field(() => String, { description: "A configured provider's name, e.g. `google`." })
+  @providerChecks()
+  provider!: string;
+
+  @Field(() => String, { description: "The provider's ID token (a JWT) issued to this gateway's client id." })
+  @idTokenChecks()
+  idToken!: string;
+
+  @Field(() => String, {
+    description:
+      "The nonce the app generated and passed to the provider's SDK for this sign-in; the token must carry it.",
+  })
+  @nonceChecks()
+  nonce!: string;
+
+  @useCookieField()
+  useCookie?: boolean | null;
+}
+
+@InputType({ description: "Link a provider account to the signed-in account, proven by its ID token." })
+export class LinkIdentityInput {
+  @Field(() => String, { description: "A configured provider's name, e.g. `google`." })
+  @providerChecks()
+  provider!: string;
+
+  @Field(() => String, { description: "The provider's ID token (a JWT) issued to this gateway's client id." })
+  @idTokenChecks()
+  idToken!: string;
+
+  @Field(() => String, { description: "The nonce the app passed to the provider's SDK; the token must carry it." })
+  @nonceChecks()
+  nonce!: string;
+}

@@ -2,6 +2,7 @@ import { Field, Int, ObjectType } from "type-graphql";
 import type { User as UserRow } from "../../generated/prisma/client.js";
 import { MutationPayload } from "../../platform/validation/index.js";
 import { User } from "../user/index.js";
+import { Identity, type IdentityView } from "./account.type.js";
 
 @ObjectType({ description: "The result of signing up, signing in, or refreshing a session." })
 export class AuthPayload extends MutationPayload {
@@ -51,4 +52,10 @@ export class UpdateMePayload extends MutationPayload {
       "The new e-mail address waiting for its confirmation link to be used; null when the e-mail was not changed.",
   })
   pendingEmail!: string | null;
+}
+
+@ObjectType({ description: "The result of linking a provider account." })
+export class LinkIdentityPayload extends MutationPayload {
+  @Field(() => Identity, { nullable: true, description: "The linked identity; null when `userErrors` is not empty." })
+  identity!: IdentityView | null;
 }

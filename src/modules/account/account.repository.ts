@@ -139,18 +139,90 @@ export function accountRepository(prisma: PrismaClient) {
     createResetToken: (userId: string, tokenHash: string, expiresAt: Date, db: Db = prisma) =>
       db.passwordResetToken.create({ data: { userId, tokenHash, expiresAt } }),
 
-    /** Sessions past their expiry (their refresh tokens go with them), and reset and verification tokens past theirs. */
+    /** Sessions past their expiry (their refresh tokens go with them), and reset and verification tokens and browser sign-in attempts past theirs. */
     async deleteExpired() {
       const sessions = await prisma.session.deleteMany({ where: { expiresAt: { lt: now() } } });
       const resetTokens = await prisma.passwordResetToken.deleteMany({ where: { expiresAt: { lt: now() } } });
       const verificationTokens = await prisma.emailVerificationToken.deleteMany({
         where: { expiresAt: { lt: now() } },
       });
+      const loginAttempts = await prisma.oidcLoginAttempt.deleteMany({ where: { expiresAt: { lt: now() } } });
+      const idTokenNonces = await prisma.usedIdTokenNonce.deleteMany({ where: { expiresAt: { lt: now() } } });
       return {
+        loginAttempts: loginAttempts.count,
+        idTokenNonces: idTokenNonces.count,
         sessions: sessions.count,
         resetTokens: resetTokens.count,
         verificationTokens: verificationTokens.count,
       };
+    },
+
+    /** A provider identity and its account (closed ones too: the caller decides). */
+    findIdentity: (issuer: string, subject: string) =>
+      prisma.identity.findUnique({ where: { issuer_subject: { issuer, subject } }, include: { user: true } }),
+
+    touchIdentity: (id: string) => prisma.identity.update({ where: { id }, data: { lastUsedAt: now() } }),
+
+    /** Any account with this e-mail, closed ones included: the address stays theirs (the column is unique). */
+    findUserByEmail: (email: string) => prisma.user.findUnique({ where: { email } }),
+
+    createIdentity: (
+      userId: string,
+      identity: { provider: string; issuer: string; subject: string; email: string | null },
+      db: Db = prisma,
+    ) => db.identity.create({ data: { userId, ...identity } }),
+
+    /** An account made by a social sign-in: no password (login refuses it until a reset sets one). */
+    createPasswordlessUser: (data: { email: string; username: string; name: string; emailVerified: boolean }, db: Db) =>
+      db.user.create({ data: { ...data, passwordHash: null } }),
+
+    listIdentities: (userId: string) =>
+      prisma.identity.findMany({
+        where: { userId },
+        orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+        select: { id: true, userId: true, provider: true, email: true, createdAt: true, lastUsedAt: true },
+      }),
+
+    /**
+     * Unlinks one of the user's identities unless it is their last way in (no password, no other identity).
+     * The account's row is locked first, so two unlinks of a passwordless account's last two identities
+     * cannot both see the other one still there.
+     */
+    async unlinkIdentity(userId: string, identityId: string): Promise<"unlinked" | "not-found" | "last-method"> {
+      return prisma.$transaction(async (tx) => {
+        const [owner] = await tx.$queryRaw<{ hasPassword: boolean }[]>`
+          SELECT "passwordHash" IS NOT NULL AS "hasPassword" FROM users WHERE id = ${userId}::uuid FOR UPDATE`;
+        if (!owner) return "not-found";
+        const identities = await tx.identity.findMany({ where: { userId }, select: { id: true } });
+        if (!identities.some((identity) => identity.id === identityId)) return "not-found";
+        if (!owner.hasPassword && identities.length === 1) return "last-method";
+        await tx.identity.delete({ where: { id: identityId } });
+        return "unlinked";
+      });
+    },
+
+    createLoginAttempt: (data: {
+      stateHash: string;
+      provider: string;
+      codeVerifier: string;
+      nonce: string;
+      linkUserId: string | null;
+      expiresAt: Date;
+    }) => prisma.oidcLoginAttempt.create({ data }),
+
+    /** Uses a browser sign-in's state once: a replayed or expired state, or another provider's, finds nothing. */
+    async consumeLoginAttempt(stateHash: string, provider: string) {
+      const [attempt] = await prisma.oidcLoginAttempt.updateManyAndReturn({
+        where: { stateHash, provider, usedAt: null, expiresAt: { gt: now() } },
+        data: { usedAt: now() },
+      });
+      return attempt ?? null;
+    },
+
+    /** Records an ID token's nonce as used; false when it already was (a replay). */
+    async claimIdTokenNonce(hash: string, expiresAt: Date) {
+      const { count } = await prisma.usedIdTokenNonce.createMany({ data: [{ hash, expiresAt }], skipDuplicates: true });
+      return count === 1;
     },
 
     findResetToken: (tokenHash: string) =>

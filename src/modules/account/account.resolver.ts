@@ -7,7 +7,9 @@ import { User } from "../user/index.js";
 import {
   ChangePasswordInput,
   DeleteMeInput,
+  LinkIdentityInput,
   LoginInput,
+  LoginWithIdTokenInput,
   RefreshSessionInput,
   RegisterInput,
   RequestPasswordResetInput,
@@ -15,9 +17,9 @@ import {
   UpdateMeInput,
   VerifyEmailInput,
 } from "./account.input.js";
-import { AuthPayload, LogoutPayload, SuccessPayload, UpdateMePayload } from "./account.payload.js";
+import { AuthPayload, LinkIdentityPayload, LogoutPayload, SuccessPayload, UpdateMePayload } from "./account.payload.js";
 import * as accounts from "./account.service.js";
-import { Session } from "./account.type.js";
+import { Identity, Session } from "./account.type.js";
 
 /** `User.sessions` and `User.emailVerified` live here: sessions and verification are the account module's. */
 @Resolver(() => User)
@@ -30,6 +32,16 @@ export class UserSessionsResolver {
   })
   sessions(@Root() user: UserRow, @Ctx() ctx: RequestContext) {
     return accounts.listSessions(ctx, user.id);
+  }
+
+  @Directive(cacheHint.private)
+  @FieldResolver(() => [Identity], {
+    nullable: true,
+    description:
+      "Provider accounts (OpenID Connect) that sign in to this account, oldest first. Visible to the account itself only; null (with a FORBIDDEN error) for others.",
+  })
+  identities(@Root() user: UserRow, @Ctx() ctx: RequestContext) {
+    return accounts.listIdentities(ctx, user.id);
   }
 
   @Directive(cacheHint.private)
@@ -55,6 +67,36 @@ export class AccountResolver {
   })
   login(@Arg("input", () => LoginInput) input: LoginInput, @Ctx() ctx: RequestContext) {
     return accounts.login(ctx, input);
+  }
+
+  @Mutation(() => AuthPayload, {
+    description:
+      "Sign in with an ID token a provider's SDK returned to the app (mobile social sign-in): checked against the provider's keys, issuer, audience (our client id), expiry and the nonce. A new provider account creates an account without a password; one whose e-mail belongs to an account is linked only when both sides verified it (else `EMAIL_NOT_VERIFIED`). Browsers use `/auth/oidc/<provider>/start` instead.",
+  })
+  loginWithIdToken(
+    @Arg("input", () => LoginWithIdTokenInput) input: LoginWithIdTokenInput,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return accounts.loginWithIdToken(ctx, input);
+  }
+
+  @Mutation(() => LinkIdentityPayload, {
+    description:
+      "Link a provider account (proven by its ID token) to the signed-in account, so it signs in here too. A provider account linked to another account is `TAKEN`.",
+  })
+  linkIdentity(@Arg("input", () => LinkIdentityInput) input: LinkIdentityInput, @Ctx() ctx: RequestContext) {
+    return accounts.linkIdentity(ctx, requireViewer(ctx).id, input);
+  }
+
+  @Mutation(() => SuccessPayload, {
+    description:
+      "Stop signing in with a linked provider account (an id from `me { identities { id } }`). Refused with `LAST_SIGN_IN_METHOD` when the account has no password and no other identity.",
+  })
+  unlinkIdentity(
+    @Arg("id", () => ID, { description: "The identity to unlink." }) id: string,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return accounts.unlinkIdentity(ctx, requireViewer(ctx).id, id);
   }
 
   @Mutation(() => AuthPayload, {

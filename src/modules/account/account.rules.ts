@@ -1,14 +1,19 @@
 import { allow, isAuthenticated, isOwner, isSelf } from "../../platform/permissions/rules.js";
 import { payloadPermissions } from "../../platform/validation/index.js";
 import { isSelfOrAdmin } from "../user/index.js";
-import type { SessionView } from "./account.type.js";
+import type { IdentityView, SessionView } from "./account.type.js";
 
 const isSessionOwner = isOwner((session: SessionView) => session.userId);
+const isIdentityOwner = isOwner((identity: IdentityView) => identity.userId);
 
 export const accountPermissions = {
   Mutation: {
     register: allow,
     login: allow,
+    // The ID token is the proof; its checks run in the service.
+    loginWithIdToken: allow,
+    linkIdentity: isAuthenticated,
+    unlinkIdentity: isAuthenticated,
     refreshSession: allow,
     requestPasswordReset: allow,
     resetPassword: allow,
@@ -24,6 +29,8 @@ export const accountPermissions = {
   User: {
     // Where and when someone is signed in is the account's own business: not even admins list it.
     sessions: isSelf,
+    // Which providers sign in to an account is a map for attacks on it: the account's own, like sessions.
+    identities: isSelf,
     emailVerified: isSelfOrAdmin,
   },
   // Checked on every field too, whichever field comes to return a session later.
@@ -35,6 +42,13 @@ export const accountPermissions = {
     lastUsedAt: isSessionOwner,
     current: isSessionOwner,
   },
+  Identity: {
+    id: isIdentityOwner,
+    provider: isIdentityOwner,
+    email: isIdentityOwner,
+    createdAt: isIdentityOwner,
+    lastUsedAt: isIdentityOwner,
+  },
   // `user` in these goes through User's own rules (its own fields: see signedInAs).
   AuthPayload: payloadPermissions(
     "user",
@@ -44,6 +58,7 @@ export const accountPermissions = {
     "refreshTokenExpiresAt",
   ),
   SuccessPayload: payloadPermissions("success"),
+  LinkIdentityPayload: payloadPermissions("identity"),
   LogoutPayload: payloadPermissions("revokedSessions"),
   UpdateMePayload: payloadPermissions("user", "pendingEmail"),
 };

@@ -1,8 +1,9 @@
+import { createHash } from "node:crypto";
 import type { RequestContext } from "../../context.js";
 import { Prisma, type User } from "../../generated/prisma/client.js";
+import { OidcFailure, type VerifiedIdentity } from "../../platform/auth/oidc.js";
 import { hashOpaqueToken, newOpaqueToken } from "../../platform/auth/opaque-tokens.js";
 import { hashPassword, needsRehash, passwordProblem, verifyPassword } from "../../platform/auth/passwords.js";
-import type { Db } from "../../platform/db/transaction.js";
 import { signedInAs } from "../../platform/permissions/viewer.js";
 import {
   failWith,
@@ -14,10 +15,13 @@ import {
 } from "../../platform/validation/index.js";
 import { forgetUser, rememberUser } from "../user/index.js";
 import { describeDevice } from "./account.device.js";
+import { accountForIdentity, type IdentityDeps, linkToAccount } from "./account.identity.js";
 import type {
   ChangePasswordInput,
   DeleteMeInput,
+  LinkIdentityInput,
   LoginInput,
+  LoginWithIdTokenInput,
   RefreshSessionInput,
   RegisterInput,
   RequestPasswordResetInput,
@@ -28,24 +32,26 @@ import type {
 import {
   emailChangeNoticeContent,
   emailChangeNoticeMail,
-  emailVerificationContent,
-  emailVerificationMail,
   passwordResetContent,
   passwordResetMail,
-  type VerificationPurpose,
   welcomeContent,
   welcomeMail,
 } from "./account.mail.js";
-import type { AuthPayload, LogoutPayload, SuccessPayload, UpdateMePayload } from "./account.payload.js";
+import type {
+  AuthPayload,
+  LinkIdentityPayload,
+  LogoutPayload,
+  SuccessPayload,
+  UpdateMePayload,
+} from "./account.payload.js";
 import { accountRepository, type ClientInfo } from "./account.repository.js";
-import type { SessionView } from "./account.type.js";
+import type { IdentityView, SessionView } from "./account.type.js";
+import { sendVerification, type VerificationDeps } from "./account.verification.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Sliding: every refresh starts another 7 days; a device unused for a week signs in again. */
 export const REFRESH_TOKEN_TTL_MS = 7 * DAY_MS;
 export const PASSWORD_RESET_TTL_MS = 60 * 60 * 1000;
-/** Longer than a reset link: a sign-up mail may be read the next day, and the link grants no sign-in. */
-export const EMAIL_VERIFICATION_TTL_MS = DAY_MS;
 /** `__Host-` makes browsers insist on Secure, Path=/ and no Domain, so no subdomain can plant or read it. */
 export const REFRESH_COOKIE = "__Host-refresh_token";
 
@@ -70,30 +76,14 @@ const failed = failWith<AuthPayload>({
 const failedSuccess = failWith<SuccessPayload>({ success: false });
 const failedUpdate = failWith<UpdateMePayload>({ user: null, pendingEmail: null });
 const failedLogout = failWith<LogoutPayload>({ revokedSessions: 0 });
+const failedLink = failWith<LinkIdentityPayload>({ identity: null });
 
-/**
- * A verification link for `email` (the account's own, or the one it asked to move to), committed with its
- * e-mail in the caller's transaction: no token without a mail, no mail without a token.
- */
-async function sendVerification(
-  ctx: RequestContext,
-  tx: Db,
-  user: Pick<User, "id" | "username">,
-  email: string,
-  purpose: VerificationPurpose,
-) {
-  const { token, hash } = newOpaqueToken();
-  const link = new URL(ctx.auth.emailVerificationUrl);
-  link.searchParams.set("token", token);
-  const accounts = accountRepository(ctx.prisma);
-  await accounts.createVerificationToken(user.id, email, hash, new Date(Date.now() + EMAIL_VERIFICATION_TTL_MS), tx);
-  await ctx.mail.send(
-    tx,
-    emailVerificationMail,
-    email,
-    emailVerificationContent(user.username, link.toString(), purpose),
-  );
-}
+/** What sending a verification link needs, from a request. */
+const verificationDeps = (ctx: RequestContext): VerificationDeps => ({
+  prisma: ctx.prisma,
+  mail: ctx.mail,
+  emailVerificationUrl: ctx.auth.emailVerificationUrl,
+});
 
 /**
  * Every way in (register, login, refreshSession, and a social sign-in when it comes) ends here, so each
@@ -120,11 +110,123 @@ async function signedIn(
   };
 }
 
-async function startSession(ctx: RequestContext, user: User, useCookie: boolean): Promise<AuthPayload> {
+/** A new session and its first refresh token; the browser sign-in (account.oidc-routes.ts) opens its own here too. */
+export async function openSession(prisma: RequestContext["prisma"], userId: string, client: ClientInfo) {
   const { token, hash } = newOpaqueToken();
   const expiresAt = new Date(Date.now() + REFRESH_TOKEN_TTL_MS);
-  const session = await accountRepository(ctx.prisma).createSession(user.id, clientOf(ctx), hash, expiresAt);
-  return signedIn(ctx, user, { id: session.id, refreshToken: token, expiresAt }, useCookie);
+  const session = await accountRepository(prisma).createSession(userId, client, hash, expiresAt);
+  return { id: session.id, refreshToken: token, expiresAt };
+}
+
+async function startSession(ctx: RequestContext, user: User, useCookie: boolean): Promise<AuthPayload> {
+  return signedIn(ctx, user, await openSession(ctx.prisma, user.id, clientOf(ctx)), useCookie);
+}
+
+/**
+ * The account a refresh token's live session belongs to, without using the token up (no rotation): for the
+ * browser's identity linking, which must know who is signed in. Null for anything but a live session.
+ */
+export async function signedInUserOf(prisma: RequestContext["prisma"], refreshToken: string): Promise<User | null> {
+  const accounts = accountRepository(prisma);
+  const stored = await accounts.findRefreshToken(hashOpaqueToken(refreshToken));
+  if (!stored || stored.rotatedAt || stored.session.revokedAt || stored.session.expiresAt <= new Date()) return null;
+  return accounts.findActiveUser(stored.session.userId);
+}
+
+const identityDeps = (ctx: RequestContext): IdentityDeps => ({ ...verificationDeps(ctx), log: ctx.log });
+
+/**
+ * An ID token checked against its provider, or the user error to answer with: the provider field for an
+ * unknown provider, the token field for any failed check (one code, whichever check failed).
+ */
+async function verifiedIdToken(
+  ctx: RequestContext,
+  input: { provider: string; idToken: string; nonce: string },
+): Promise<{ identity: VerifiedIdentity } | { errors: UserError[] }> {
+  const provider = ctx.auth.oidc.get(input.provider);
+  if (!provider) {
+    return {
+      errors: [userError(["input", "provider"], UserErrorCode.NOT_FOUND, "No sign-in provider has this name.")],
+    };
+  }
+  const refused = (reason: string) => {
+    ctx.log.info({ event: "id_token_refused", provider: input.provider, reason }, "ID token refused");
+    return {
+      errors: [userError(["input", "idToken"], UserErrorCode.INVALID_TOKEN, "This sign-in could not be verified.")],
+    };
+  };
+  let identity: VerifiedIdentity;
+  try {
+    identity = await provider.verifyIdToken(input.idToken, input.nonce);
+  } catch (error) {
+    if (!(error instanceof OidcFailure)) throw error;
+    if (error.code === "INVALID_TOKEN") return refused(error.reason);
+    ctx.log.warn({ event: "oidc_provider_unavailable", provider: input.provider, reason: error.reason });
+    return {
+      errors: [
+        userError(null, UserErrorCode.PROVIDER_UNAVAILABLE, "The sign-in provider is not answering. Try again."),
+      ],
+    };
+  }
+  // Each nonce once: a token intercepted on its way (or lifted from a log) cannot be played again while
+  // it is still valid. Recorded only for tokens that passed every check, so garbage cannot fill the table.
+  const nonceHash = createHash("sha256").update(`${identity.issuer}\n${input.nonce}`).digest("base64url");
+  if (!(await accountRepository(ctx.prisma).claimIdTokenNonce(nonceHash, identity.expiresAt))) {
+    return refused("nonce already used (a replayed ID token)");
+  }
+  return { identity };
+}
+
+/** Mobile social sign-in: an ID token from the provider's SDK becomes a session, as a password login does. */
+export async function loginWithIdToken(ctx: RequestContext, input: LoginWithIdTokenInput): Promise<AuthPayload> {
+  const errors = await validateInput(input);
+  if (errors.length > 0) return failed(errors);
+  const verified = await verifiedIdToken(ctx, input);
+  if ("errors" in verified) return failed(verified.errors);
+  const outcome = await accountForIdentity(identityDeps(ctx), verified.identity);
+  if ("refusal" in outcome) return failed([userError(null, outcome.refusal.code, outcome.refusal.message)]);
+  return startSession(ctx, outcome.user, input.useCookie ?? false);
+}
+
+/** Links a provider account to the signed-in one: the caller proves both (their session and the ID token). */
+export async function linkIdentity(
+  ctx: RequestContext,
+  userId: string,
+  input: LinkIdentityInput,
+): Promise<LinkIdentityPayload> {
+  const errors = await validateInput(input);
+  if (errors.length > 0) return failedLink(errors);
+  const verified = await verifiedIdToken(ctx, input);
+  if ("errors" in verified) return failedLink(verified.errors);
+  const outcome = await linkToAccount(identityDeps(ctx), userId, verified.identity);
+  if ("refusal" in outcome) {
+    return failedLink([userError(["input", "idToken"], outcome.refusal.code, outcome.refusal.message)]);
+  }
+  return { identity: outcome.identity, userErrors: [] };
+}
+
+export async function unlinkIdentity(ctx: RequestContext, userId: string, id: string): Promise<SuccessPayload> {
+  const malformed = validateId(id);
+  if (malformed.length > 0) return failedSuccess(malformed);
+  const outcome = await accountRepository(ctx.prisma).unlinkIdentity(userId, id.toLowerCase());
+  if (outcome === "not-found") {
+    return failedSuccess([userError(["id"], UserErrorCode.NOT_FOUND, "You have no linked identity with this id.")]);
+  }
+  if (outcome === "last-method") {
+    return failedSuccess([
+      userError(
+        ["id"],
+        UserErrorCode.LAST_SIGN_IN_METHOD,
+        "This is your only way to sign in. Set a password (reset it by e-mail) or link another provider first.",
+      ),
+    ]);
+  }
+  ctx.log.info({ event: "identity_unlinked", userId, identityId: id }, "identity unlinked by its user");
+  return { success: true, userErrors: [] };
+}
+
+export function listIdentities(ctx: RequestContext, userId: string): Promise<IdentityView[]> {
+  return accountRepository(ctx.prisma).listIdentities(userId);
 }
 
 /** Unique-value clashes as UserErrors under `input.<field>`. */
@@ -157,7 +259,7 @@ export async function register(ctx: RequestContext, input: RegisterInput): Promi
     user = await accounts.transaction(async (tx) => {
       const created = await accounts.createUser({ email, username, name: input.name.trim(), passwordHash }, tx);
       await ctx.mail.send(tx, welcomeMail, created.email, welcomeContent(created.name, created.username));
-      await sendVerification(ctx, tx, created, created.email, "sign-up");
+      await sendVerification(verificationDeps(ctx), tx, created, created.email, "sign-up");
       return created;
     });
   } catch (error) {
@@ -179,9 +281,10 @@ export async function login(ctx: RequestContext, input: LoginInput): Promise<Aut
     ctx.log.info({ event: "login_failed" }, "login failed");
     return failed(invalidCredentials);
   }
-  const current = needsRehash(user.passwordHash)
-    ? await accounts.updateUser(user.id, { passwordHash: await hashPassword(input.password) })
-    : user;
+  const current =
+    user.passwordHash && needsRehash(user.passwordHash)
+      ? await accounts.updateUser(user.id, { passwordHash: await hashPassword(input.password) })
+      : user;
   return startSession(ctx, current, input.useCookie ?? false);
 }
 
@@ -272,7 +375,7 @@ async function sendPasswordReset(ctx: RequestContext, email: string) {
   if (!user.emailVerified) {
     // Reset links go only to proven addresses. This one is the account's own, so its owner is not locked
     // out: they get a verification link instead, and ask again once it is used.
-    await accounts.transaction((tx) => sendVerification(ctx, tx, user, user.email, "before-reset"));
+    await accounts.transaction((tx) => sendVerification(verificationDeps(ctx), tx, user, user.email, "before-reset"));
     return;
   }
   const { token, hash } = newOpaqueToken();
@@ -365,7 +468,7 @@ export async function updateMe(ctx: RequestContext, userId: string, input: Updat
       if (pendingEmail) {
         // Only the latest request counts: earlier links to other new addresses stop working.
         await accounts.dropVerificationTokens(userId, tx, current.email);
-        await sendVerification(ctx, tx, updated, pendingEmail, "change");
+        await sendVerification(verificationDeps(ctx), tx, updated, pendingEmail, "change");
         await ctx.mail.send(
           tx,
           emailChangeNoticeMail,

@@ -36,3 +36,32 @@ export class Session {
   @Field(() => Boolean, { description: "True for the session of the access token this request came with." })
   current!: boolean;
 }
+
+/** A provider identity as `User.identities` returns it. */
+export type IdentityView = {
+  id: string;
+  userId: string;
+  provider: string;
+  email: string | null;
+  createdAt: Date;
+  lastUsedAt: Date;
+};
+
+@Directive(cacheHint.private)
+@ObjectType({ description: "An OpenID Connect provider's account (e.g. a Google account) that signs in to this one." })
+export class Identity {
+  @Field(() => ID, { description: "Pass it to `unlinkIdentity` to stop signing in with it." })
+  id!: string;
+
+  @Field(() => String, { description: "The configured provider's name, e.g. `google`." })
+  provider!: string;
+
+  @Field(() => String, { nullable: true, description: "The e-mail the provider reported when it was linked." })
+  email!: string | null;
+
+  @Field(() => Date, { description: "When it was linked." })
+  createdAt!: Date;
+
+  @Field(() => Date, { description: "Its last sign-in (or its linking)." })
+  lastUsedAt!: Date;
+}

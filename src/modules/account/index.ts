@@ -9,3 +9,4 @@ export const accountModule = defineModule({
   permissions: accountPermissions,
   jobs: accountJobs,
 });
+export { registerOidcRoutes } from "./account.oidc-routes.js";

@@ -54,7 +54,7 @@ export async function listUsers(ctx: RequestContext, args: ConnectionArguments &
  */
 export function rememberUser(
   ctx: RequestContext,
-  { passwordHash: _, ...user }: UserProfile & { passwordHash?: string },
+  { passwordHash: _, ...user }: UserProfile & { passwordHash?: string | null },
 ) {
   ctx.cache.changed("User", [user.id]);
   ctx.loaders.user.byId.clear(user.id).prime(user.id, user);

@@ -59,6 +59,21 @@ export const fieldLimits: FieldLimitTable = {
       { per: email, max: 10, windowSeconds: minutes(15) },
     ],
   },
+  "Mutation.loginWithIdToken": {
+    why: "sign-in floods: each call may fetch the provider's keys and can create an account",
+    failClosed: true,
+    rules: [{ per: "ip", max: 30, windowSeconds: minutes(10) }],
+  },
+  "Mutation.linkIdentity": {
+    why: "identity-linking floods with a stolen access token (each call may fetch the provider's keys)",
+    failClosed: false,
+    rules: [{ per: "caller", max: 10, windowSeconds: minutes(15) }],
+  },
+  "Mutation.unlinkIdentity": {
+    why: "identity-id probing",
+    failClosed: false,
+    rules: [{ per: "caller", max: 30, windowSeconds: minutes(10) }],
+  },
   "Mutation.requestPasswordReset": {
     why: "mail bombing and account enumeration",
     failClosed: true,

@@ -20,6 +20,9 @@ export enum UserErrorCode {
   OUT_OF_STOCK = "OUT_OF_STOCK",
   INVALID_TRANSITION = "INVALID_TRANSITION",
   CYCLE = "CYCLE",
+  EMAIL_NOT_VERIFIED = "EMAIL_NOT_VERIFIED",
+  LAST_SIGN_IN_METHOD = "LAST_SIGN_IN_METHOD",
+  PROVIDER_UNAVAILABLE = "PROVIDER_UNAVAILABLE",
 }
 
 export const userErrorCatalog: Record<UserErrorCode, string> = {
@@ -38,6 +41,11 @@ export const userErrorCatalog: Record<UserErrorCode, string> = {
   OUT_OF_STOCK: "Not enough stock for the quantity asked.",
   INVALID_TRANSITION: "The record cannot move from its current state to the one asked.",
   CYCLE: "The move would put a category inside its own subtree.",
+  EMAIL_NOT_VERIFIED:
+    "A social sign-in names the e-mail of an existing account, but the provider or the account has not verified it: sign in another way and link the provider with `linkIdentity`.",
+  LAST_SIGN_IN_METHOD: "The account would have no way left to sign in (no password and no other linked provider).",
+  PROVIDER_UNAVAILABLE:
+    "The OpenID Connect provider did not answer (discovery, keys or token endpoint); try again later.",
 };
 
 registerEnumType(UserErrorCode, {
