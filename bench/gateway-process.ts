@@ -4,7 +4,8 @@
 //
 //   argv[2]  the bench database URL
 //   argv[3]  "protected" (as deployed), "unprotected" (buildServer's withoutProtection), "loaders" (as
-//            deployed with QUERY_PLANNER=false: every relation through its loader) or "login" (as deployed
+//            deployed with QUERY_PLANNER=false: every relation through its loader), "graphql-js" (as deployed
+//            with COMPILED_EXECUTION=false: graphql-js's execute) or "login" (as deployed
 //            but without field limits: the login scenario measures the work behind them)
 //            or "cache" (as deployed with the response cache on; bench/cache.ts)
 //            or "subscriptions" (as deployed, with room for any number of WebSocket connections from one
@@ -19,11 +20,13 @@ import { createLogger } from "../src/platform/logger/index.js";
 import { buildServer } from "../src/server.js";
 import { serveHarness } from "./ipc.js";
 
-export type GatewayMode = "protected" | "unprotected" | "loaders" | "login" | "cache" | "subscriptions";
+export type GatewayMode = "protected" | "unprotected" | "loaders" | "graphql-js" | "login" | "cache" | "subscriptions";
 
 const [databaseUrl, mode = "protected"] = process.argv.slice(2);
 if (!databaseUrl)
-  throw new Error("usage: gateway-process.ts <database url> [protected|unprotected|loaders|login|cache|subscriptions]");
+  throw new Error(
+    "usage: gateway-process.ts <database url> [protected|unprotected|loaders|graphql-js|login|cache|subscriptions]",
+  );
 const redisUrl = process.env.BENCH_REDIS_URL;
 
 // A throw-away Ed25519 key so the server runs in production mode (no landing page, no introspection), as deployed.
@@ -38,6 +41,7 @@ const config = loadConfig({
   RATE_LIMIT_BUDGET: "1000000000",
   RATE_LIMIT_RESTORE_RATE: "1000000000",
   ...(mode === "loaders" ? { QUERY_PLANNER: "false" } : {}),
+  ...(mode === "graphql-js" ? { COMPILED_EXECUTION: "false" } : {}),
   // The comparisons with the reference measure execution: only the cache scenario answers from the cache.
   RESPONSE_CACHE: mode === "cache" ? "true" : "false",
   // Every bench client connects from 127.0.0.1.

@@ -41,6 +41,7 @@
 //   BENCH_SOAK_SECONDS    run the memory scenario this long (default 0: off)
 //   BENCH_UNPROTECTED=1   also measure the gateway built without its protection stack
 //   BENCH_LOADERS=1       also measure the gateway with QUERY_PLANNER=false (relations through the loaders)
+//   BENCH_GRAPHQL_JS=1    also measure the gateway with COMPILED_EXECUTION=false (graphql-js's execute)
 //   BENCH_REDIS_URL       gateways keep their budgets in this Redis instead of in their process
 import { deleteSessionsSince, seededDatabase } from "./database.js";
 import { loadSegment, pool, type Request, type Segment } from "./load.js";
@@ -97,9 +98,18 @@ try {
   const loaders = settings.loaders
     ? await start(startGateway("gateway, planner off", database.url, "loaders"))
     : undefined;
+  const interpreted = settings.graphqlJs
+    ? await start(startGateway("gateway, graphql-js execute", database.url, "graphql-js"))
+    : undefined;
   const reference = await start(startReference(database.url));
   const loginGateway = await start(startGateway("gateway (login)", database.url, "login"));
-  const compared = [gateway, ...(unprotected ? [unprotected] : []), ...(loaders ? [loaders] : []), reference];
+  const compared = [
+    gateway,
+    ...(unprotected ? [unprotected] : []),
+    ...(loaders ? [loaders] : []),
+    ...(interpreted ? [interpreted] : []),
+    reference,
+  ];
 
   const scenarios: { scenario: Scenario; probes: Awaited<ReturnType<typeof probe>> }[] = [];
   for (const scenario of [nestedScenario, typenameScenario]) {

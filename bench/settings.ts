@@ -23,6 +23,8 @@ export const settings = Object.freeze({
   unprotected: process.env.BENCH_UNPROTECTED === "1",
   /** Also measure the gateway with the query planner off. */
   loaders: process.env.BENCH_LOADERS === "1",
+  /** Also measure the gateway with compiled execution off. */
+  graphqlJs: process.env.BENCH_GRAPHQL_JS === "1",
   /** Budgets in this Redis instead of in the gateway process. */
   redisUrl: process.env.BENCH_REDIS_URL || undefined,
 });

@@ -45,6 +45,7 @@ import { admitOperation, type CostPluginOptions, costLimitPlugin } from "./platf
 import type { Database } from "./platform/db/database.js";
 import { RecentWrites, readRoutingPlugin } from "./platform/db/read-routing.js";
 import { errorReportingPlugin, formatError, presentErrors } from "./platform/errors/presentation.js";
+import { compiledExecution } from "./platform/execution/index.js";
 import {
   deadlineGuard,
   type OperationManifest,
@@ -162,7 +163,7 @@ export async function registerRequestPipeline(
       [ApolloServerPluginCacheControlDisabled()];
 
   const apollo = new ApolloServer<RequestContext>({
-    schema,
+    ...(config.graphql.compiledExecution ? { gateway: compiledExecution(schema) } : { schema }),
     introspection: config.graphql.introspection,
     // No "Did you mean …?" in production: suggestions map the schema for anyone probing it.
     hideSchemaDetailsFromClientErrors: config.isProduction,

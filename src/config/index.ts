@@ -124,6 +124,7 @@ const envSchema = z.object({
   PASSWORD_RESET_URL: z.string().url().default("http://localhost:3000/reset-password"),
   EMAIL_VERIFICATION_URL: z.string().url().default("http://localhost:3000/verify-email"),
   QUERY_PLANNER: booleanString.default(true),
+  COMPILED_EXECUTION: booleanString.default(true),
   JOBS_WORKER: booleanString.default(true),
   JOBS_CONCURRENCY: positiveInt(100).default(2),
   JOBS_POOL_SIZE: positiveInt(50).default(3),
@@ -278,6 +279,8 @@ export type Config = Readonly<{
   /** Limits on what one GraphQL document may ask for (platform/limits, platform/cost). */
   graphql: Readonly<{
     introspection: boolean;
+    /** Operations run compiled (graphql-jit, see platform/execution); false: graphql-js's `execute`. */
+    compiledExecution: boolean;
     maxDepth: number;
     maxAliases: number;
     maxDirectives: number;
@@ -509,6 +512,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     graphql: {
       // A public schema is no secret, but production does not hand attackers a map unless asked to.
       introspection: e.INTROSPECTION ?? !isProduction,
+      compiledExecution: e.COMPILED_EXECUTION,
       maxDepth: e.QUERY_MAX_DEPTH,
       maxAliases: e.QUERY_MAX_ALIASES,
       maxDirectives: e.QUERY_MAX_DIRECTIVES,

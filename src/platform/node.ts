@@ -14,15 +14,18 @@ export function asNode<Row extends object>(typeName: string, row: Row): Row {
   return row;
 }
 
+/** The GraphQL type of a row handed out as a `Node`. */
+export function resolveNodeType(row: object): string {
+  const typeName = nodeTypes.get(row);
+  // Only `asNode` rows reach a `Node` field; anything else is a bug on our side (masked for the client).
+  if (!typeName) throw new Error("a Node was returned without asNode()");
+  return typeName;
+}
+
 @InterfaceType({
   description:
     "An object with a globally unique id (Relay's Object Identification): refetch any of them with `node(id:)` or `nodes(ids:)`.",
-  resolveType: (row: object) => {
-    const typeName = nodeTypes.get(row);
-    // Only `asNode` rows reach a `Node` field; anything else is a bug on our side (masked for the client).
-    if (!typeName) throw new Error("a Node was returned without asNode()");
-    return typeName;
-  },
+  resolveType: resolveNodeType,
 })
 export abstract class Node {
   @Field(() => ID, { description: "Globally unique, opaque id; pass it to `node(id:)` to fetch the object again." })

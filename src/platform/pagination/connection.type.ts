@@ -66,8 +66,11 @@ export function connectionType<Node extends object>(node: ClassType<Node>, name:
     @Field(() => PageInfo, { description: "Cursors and whether more pages exist." })
     pageInfo!: PageInfo;
 
+    // A promise (counted only when selected): a field read without a resolver must hold a plain value
+    // (compiled execution, platform/execution), so this one keeps type-graphql's.
     @Field(() => Int, {
       description: "How many items the whole list has (all pages). Costs a query: select it only when shown.",
+      simple: false,
     })
     totalCount!: number;
   }

@@ -1,0 +1,2 @@
+// Operations run compiled (graphql-jit) behind Apollo Server.
+export { compiledExecution } from "./compiled-execution.js";
