@@ -47,12 +47,12 @@ const noTopicSubscriptions = {
 
 /** The schema as clients see it (no authorization layer): the source of `schema.graphql`. */
 export async function buildTypeSchema(): Promise<GraphQLSchema> {
-  // The cache hints' directive (platform/cache): declared, so hints in the schema are valid SDL.
-  // type-graphql passes `directives` to GraphQLSchema as the whole list, so the specified ones come too.
   // type-graphql wraps every field of every object type in a resolver of its own, for its middlewares and
   // auth checker, which the gateway does not use (the shield decides access). Without the wrapper, a field
   // read from its row costs a property read instead of a resolver call per row (platform/execution).
   for (const type of getMetadataStorage().objectTypes) type.simpleResolvers ??= true;
+  // The cache hints' directive (platform/cache): declared, so hints in the schema are valid SDL.
+  // type-graphql passes `directives` to GraphQLSchema as the whole list, so the specified ones come too.
   const schema = await buildSchema({
     resolvers,
     validate: false,

@@ -172,27 +172,6 @@ const nonceChecks = () =>
     MaxLength(256, { message: "Nonces are at most 256 characters." }),
   );
 
-@InputType({ description: "Sign in with an ID token a provider's SDK returned to the app (mobile)." })
-export class LoginWithIdTokenInput {
-  @Field(() => String, { description: "A configured provider's name, e.g. `google`." })
-  @providerChecks()
-  provider!: string;
-
-  @Field(() => String, { description: "The provider's ID token (a JWT) issued to this gateway's client id." })
-  @idTokenChecks()
-  idToken!: string;
-
-  @Field(() => String, {
-    description:
-      "The nonce the app generated and passed to the provider's SDK for this sign-in; the token must carry it.",
-  })
-  @nonceChecks()
-  nonce!: string;
-
-  @useCookieField()
-  useCookie?: boolean | null;
-}
-
 @InputType({ description: "Link a provider account to the signed-in account, proven by its ID token." })
 export class LinkIdentityInput {
   @Field(() => String, { description: "A configured provider's name, e.g. `google`." })
@@ -206,4 +185,10 @@ export class LinkIdentityInput {
   @Field(() => String, { description: "The nonce the app passed to the provider's SDK; the token must carry it." })
   @nonceChecks()
   nonce!: string;
+}
+
+@InputType({ description: "Sign in with an ID token a provider's SDK returned to the app (mobile)." })
+export class LoginWithIdTokenInput extends LinkIdentityInput {
+  @useCookieField()
+  useCookie?: boolean | null;
 }
