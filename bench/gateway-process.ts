@@ -3,7 +3,8 @@
 // statement count over IPC (ipc.ts).
 //
 //   argv[2]  the bench database URL
-//   argv[3]  "protected" (as deployed), "unprotected" (buildServer's withoutProtection), "loaders" (as
+//   argv[3]  "protected" (as deployed, sources through tsx), "dist" (the same from the production build),
+//            "unprotected" (buildServer's withoutProtection), "loaders" (as
 //            deployed with QUERY_PLANNER=false: every relation through its loader), "graphql-js" (as deployed
 //            with COMPILED_EXECUTION=false: graphql-js's execute) or "login" (as deployed
 //            but without field limits: the login scenario measures the work behind them)
@@ -14,19 +15,35 @@
 //   BENCH_REDIS_PREFIX  key prefix (default per process): instances given the same one share their cache
 import "reflect-metadata";
 import { generateKeyPairSync } from "node:crypto";
-import { loadConfig } from "../src/config/index.js";
-import { openDatabase } from "../src/platform/db/database.js";
-import { createLogger } from "../src/platform/logger/index.js";
-import { buildServer } from "../src/server.js";
 import { serveHarness } from "./ipc.js";
 
-export type GatewayMode = "protected" | "unprotected" | "loaders" | "graphql-js" | "login" | "cache" | "subscriptions";
+export type GatewayMode =
+  | "protected"
+  | "dist"
+  | "unprotected"
+  | "loaders"
+  | "graphql-js"
+  | "login"
+  | "cache"
+  | "subscriptions";
 
 const [databaseUrl, mode = "protected"] = process.argv.slice(2);
 if (!databaseUrl)
   throw new Error(
-    "usage: gateway-process.ts <database url> [protected|unprotected|loaders|graphql-js|login|cache|subscriptions]",
+    "usage: gateway-process.ts <database url> [protected|dist|unprotected|loaders|graphql-js|login|cache|subscriptions]",
   );
+
+// "dist": the production build (`npm run build`), as `node dist/main.js` runs it; every other mode runs the
+// sources through tsx, as `npm start` does. Both load the same four entry points from their own tree.
+const root = mode === "dist" ? "../dist" : "../src";
+const { loadConfig } = (await import(`${root}/config/index.js`)) as typeof import("../src/config/index.js");
+const { openDatabase } = (await import(
+  `${root}/platform/db/database.js`
+)) as typeof import("../src/platform/db/database.js");
+const { createLogger } = (await import(
+  `${root}/platform/logger/index.js`
+)) as typeof import("../src/platform/logger/index.js");
+const { buildServer } = (await import(`${root}/server.js`)) as typeof import("../src/server.js");
 const redisUrl = process.env.BENCH_REDIS_URL;
 
 // A throw-away Ed25519 key so the server runs in production mode (no landing page, no introspection), as deployed.

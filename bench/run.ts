@@ -42,7 +42,10 @@
 //   BENCH_UNPROTECTED=1   also measure the gateway built without its protection stack
 //   BENCH_LOADERS=1       also measure the gateway with QUERY_PLANNER=false (relations through the loaders)
 //   BENCH_GRAPHQL_JS=1    also measure the gateway with COMPILED_EXECUTION=false (graphql-js's execute)
+//   BENCH_DIST=1          also measure the gateway from the production build (runs `npm run build` first):
+//                         the others run the sources through tsx, as `npm start` does
 //   BENCH_REDIS_URL       gateways keep their budgets in this Redis instead of in their process
+import { execFileSync } from "node:child_process";
 import { deleteSessionsSince, seededDatabase } from "./database.js";
 import { loadSegment, pool, type Request, type Segment } from "./load.js";
 import { type IdealLoginRate, idealLoginRate, loginConnections, loginTimings, successfulLogin } from "./login.js";
@@ -83,6 +86,11 @@ const database = await seededDatabase(settings.databaseUrl, {
 });
 log(`database ${database.name} (${database.reused ? "reused" : "seeded now"})`);
 
+if (settings.dist) {
+  log("npm run build (BENCH_DIST=1)");
+  execFileSync("npm", ["run", "build"], { stdio: "inherit" });
+}
+
 const servers: ServerProcess[] = [];
 const start = async (starting: Promise<ServerProcess>) => {
   const server = await starting;
@@ -98,6 +106,9 @@ try {
   const loaders = settings.loaders
     ? await start(startGateway("gateway, planner off", database.url, "loaders"))
     : undefined;
+  const built = settings.dist
+    ? await start(startGateway("gateway, production build", database.url, "dist"))
+    : undefined;
   const interpreted = settings.graphqlJs
     ? await start(startGateway("gateway, graphql-js execute", database.url, "graphql-js"))
     : undefined;
@@ -108,6 +119,7 @@ try {
     ...(unprotected ? [unprotected] : []),
     ...(loaders ? [loaders] : []),
     ...(interpreted ? [interpreted] : []),
+    ...(built ? [built] : []),
     reference,
   ];
 

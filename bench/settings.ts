@@ -25,6 +25,8 @@ export const settings = Object.freeze({
   loaders: process.env.BENCH_LOADERS === "1",
   /** Also measure the gateway with compiled execution off. */
   graphqlJs: process.env.BENCH_GRAPHQL_JS === "1",
+  /** Also measure the gateway from the production build (dist/). */
+  dist: process.env.BENCH_DIST === "1",
   /** Budgets in this Redis instead of in the gateway process. */
   redisUrl: process.env.BENCH_REDIS_URL || undefined,
 });
