@@ -391,17 +391,11 @@ async function sendPasswordReset(ctx: RequestContext, email: string) {
 export async function resetPassword(ctx: RequestContext, input: ResetPasswordInput): Promise<SuccessPayload> {
   const errors = await validateInput(input);
   if (errors.length > 0) return failedSuccess(errors);
-  const invalidToken = failedSuccess([
-    userError(
-      ["input", "token"],
-      UserErrorCode.INVALID_TOKEN,
-      "This reset link is invalid, used or expired. Ask for a new one.",
-    ),
-  ]);
+  const invalidToken = invalidTokenPayload("This reset link is invalid, used or expired. Ask for a new one.");
   const accounts = accountRepository(ctx.prisma);
   const tokenHash = hashOpaqueToken(input.token);
   const pending = await accounts.findResetToken(tokenHash);
-  if (!pending || pending.usedAt || pending.expiresAt <= new Date() || pending.user.deletedAt) return invalidToken;
+  if (!isUsable(pending)) return invalidToken;
   // A weak password leaves the token usable for a better one.
   const weak = await passwordProblem(input.newPassword, pending.user);
   if (weak) return failedSuccess([userError(["input", "newPassword"], UserErrorCode.WEAK_PASSWORD, weak)]);
@@ -490,17 +484,11 @@ export async function updateMe(ctx: RequestContext, userId: string, input: Updat
 export async function verifyEmail(ctx: RequestContext, input: VerifyEmailInput): Promise<SuccessPayload> {
   const errors = await validateInput(input);
   if (errors.length > 0) return failedSuccess(errors);
-  const invalidToken = failedSuccess([
-    userError(
-      ["input", "token"],
-      UserErrorCode.INVALID_TOKEN,
-      "This verification link is invalid, used or expired. Ask for a new one.",
-    ),
-  ]);
+  const invalidToken = invalidTokenPayload("This verification link is invalid, used or expired. Ask for a new one.");
   const accounts = accountRepository(ctx.prisma);
   const tokenHash = hashOpaqueToken(input.token);
   const pending = await accounts.findVerificationToken(tokenHash);
-  if (!pending || pending.usedAt || pending.expiresAt <= new Date() || pending.user.deletedAt) return invalidToken;
+  if (!isUsable(pending)) return invalidToken;
   const change = pending.email !== pending.user.email;
   const takenError = failedSuccess([
     userError(["input", "token"], UserErrorCode.TAKEN, "Another account uses this e-mail address now."),
@@ -579,4 +567,16 @@ export async function deleteMe(ctx: RequestContext, userId: string, input: Delet
   forgetUser(ctx, user.id);
   ctx.log.info({ event: "account_deleted", userId: user.id }, "account soft-deleted; sessions revoked");
   return { success: true, userErrors: [] };
+}
+
+/** A one-time token (password reset, e-mail verification) that can still be used: unused, unexpired, its account open. */
+function isUsable<Pending extends { usedAt: Date | null; expiresAt: Date; user: { deletedAt: Date | null } }>(
+  pending: Pending | null,
+): pending is Pending {
+  return pending !== null && !pending.usedAt && pending.expiresAt > new Date() && !pending.user.deletedAt;
+}
+
+/** The answer to a one-time token that cannot be used, saying what to do. */
+function invalidTokenPayload(message: string): SuccessPayload {
+  return failedSuccess([userError(["input", "token"], UserErrorCode.INVALID_TOKEN, message)]);
 }
