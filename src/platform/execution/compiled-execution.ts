@@ -60,14 +60,17 @@ export function compiledExecution(schema: GraphQLSchema): Gateway {
           const query = compiledFor(document, operationName);
           if (!query)
             return execute({ schema, document, operationName, variableValues: variables, contextValue: context });
-          // Variables are checked by graphql-js first, so a bad one gets graphql-js's error, which Apollo
-          // answers with BAD_USER_INPUT and status 400 (graphql-jit words its own differently).
-          const coercion = getVariableValues(schema, operation.variableDefinitions ?? [], variables, {
-            maxErrors: 50,
-          });
-          if (coercion.errors) return { errors: coercion.errors };
           const result = await query.query(undefined, context, variables);
-          return result.errors ? { ...result, errors: result.errors.map(asGraphQLJsError) } : result;
+          if (!result.errors) return result;
+          // No data at all: graphql-jit refused the variables before running anything. graphql-js words that
+          // error as Apollo expects (BAD_USER_INPUT, status 400), so the variables get its check.
+          if (result.data === undefined) {
+            const coercion = getVariableValues(schema, operation.variableDefinitions ?? [], variables, {
+              maxErrors: 50,
+            });
+            if (coercion.errors) return { errors: coercion.errors };
+          }
+          return { ...result, errors: result.errors.map(asGraphQLJsError) };
         },
       };
     },
