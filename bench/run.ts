@@ -47,6 +47,7 @@
 //   BENCH_REDIS_URL       gateways keep their budgets in this Redis instead of in their process
 import { execFileSync } from "node:child_process";
 import { deleteSessionsSince, seededDatabase } from "./database.js";
+import type { GatewayMode } from "./gateway-process.js";
 import { loadSegment, pool, type Request, type Segment } from "./load.js";
 import { type IdealLoginRate, idealLoginRate, loginConnections, loginTimings, successfulLogin } from "./login.js";
 import { postgresSnapshot, ticksPerSecond } from "./proc.js";
@@ -100,28 +101,20 @@ const start = async (starting: Promise<ServerProcess>) => {
 let exitCode = 0;
 try {
   const gateway = await start(startGateway("gateway", database.url, "protected"));
-  const unprotected = settings.unprotected
-    ? await start(startGateway("gateway, no protection", database.url, "unprotected"))
-    : undefined;
-  const loaders = settings.loaders
-    ? await start(startGateway("gateway, planner off", database.url, "loaders"))
-    : undefined;
-  const built = settings.dist
-    ? await start(startGateway("gateway, production build", database.url, "dist"))
-    : undefined;
-  const interpreted = settings.graphqlJs
-    ? await start(startGateway("gateway, graphql-js execute", database.url, "graphql-js"))
-    : undefined;
+  // The gateway's variants the settings ask for, each measured next to it.
+  const variants: [boolean, string, GatewayMode][] = [
+    [settings.unprotected, "gateway, no protection", "unprotected"],
+    [settings.loaders, "gateway, planner off", "loaders"],
+    [settings.graphqlJs, "gateway, graphql-js execute", "graphql-js"],
+    [settings.dist, "gateway, production build", "dist"],
+  ];
+  const measured: ServerProcess[] = [];
+  for (const [wanted, name, mode] of variants) {
+    if (wanted) measured.push(await start(startGateway(name, database.url, mode)));
+  }
   const reference = await start(startReference(database.url));
   const loginGateway = await start(startGateway("gateway (login)", database.url, "login"));
-  const compared = [
-    gateway,
-    ...(unprotected ? [unprotected] : []),
-    ...(loaders ? [loaders] : []),
-    ...(interpreted ? [interpreted] : []),
-    ...(built ? [built] : []),
-    reference,
-  ];
+  const compared = [gateway, ...measured, reference];
 
   const scenarios: { scenario: Scenario; probes: Awaited<ReturnType<typeof probe>> }[] = [];
   for (const scenario of [nestedScenario, typenameScenario]) {
