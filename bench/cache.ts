@@ -1,8 +1,9 @@
 // npm run bench (fourth part, with BENCH_CACHE=1) — the response cache (README, "Caching"): req/s and Node
 // CPU per request of the nested catalog query and a product page, answered from the cache (the same
 // request again and again) and missing it (unique variables on every request, so every one executes,
-// and is then stored), on a gateway with the cache on, next to the same gateway with the cache off; then
-// how long after an `updateProduct` response another instance sharing the Redis answers the new price.
+// and is then stored), on a gateway with the cache on, next to the same gateway with the cache off
+// answering the misses' requests; then how long after an `updateProduct` response another instance
+// sharing the Redis answers the new price.
 //
 //   BENCH_CACHE=1          run it (skipped, with a note, otherwise)
 //   BENCH_DATABASE_URL     the PostgreSQL server holding the bench database (run.ts seeds it)
@@ -138,8 +139,9 @@ try {
     const runs: Record<"hit" | "miss" | "off", Result[]> = { hit: [], miss: [], off: [] };
     runs.hit.push(await load(a, scenario.hit));
     runs.miss.push(await load(a, scenario.miss));
-    runs.off.push(await load(off, scenario.hit));
-    runs.off.push(await load(off, scenario.hit));
+    // The misses' requests: "miss ÷ cache off" is then what looking up, recording and storing add.
+    runs.off.push(await load(off, scenario.miss));
+    runs.off.push(await load(off, scenario.miss));
     runs.miss.push(await load(a, scenario.miss));
     runs.hit.push(await load(a, scenario.hit));
     log(`\n${scenario.name}`);

@@ -34,8 +34,8 @@ import type { RequestContext } from "./context.js";
 import { createModuleLoaders, queryPlanner } from "./modules/index.js";
 import { authenticate } from "./platform/auth/authenticate.js";
 import {
-  cacheControlForStorableRequests,
   RequestCache,
+  recordCacheTags,
   responseCachePlugin,
   SharedSelections,
   sharedFields,
@@ -147,20 +147,24 @@ export async function registerRequestPipeline(
   const shielded = withPermissions(typeSchema);
   const schema = outerStages.length > 0 ? applyMiddleware(shielded, ...outerStages) : shielded;
   const cacheStore = services.cache;
-  // 6. The response cache: before the cost plugin, which prices what it answers lower.
-  const cachePlugins = cacheStore
-    ? [
-        cacheControlForStorableRequests(),
-        responseCachePlugin({
-          store: cacheStore,
-          selections: new SharedSelections(typeSchema, sharedFields(typeSchema, hasPublicRule)),
-          maxTtlSeconds: config.responseCache.maxTtlSeconds,
-          httpMaxAgeSeconds: config.responseCache.httpMaxAgeSeconds,
-          onLookup: metrics ? (hit) => metrics.cacheLookup(hit) : undefined,
-        }),
-      ]
-    : // No hints are read: the plugin alone costs about half the throughput (stack-facts).
-      [ApolloServerPluginCacheControlDisabled()];
+  if (cacheStore) recordCacheTags(schema);
+  // 6. The response cache: before the cost plugin, which prices what it answers lower. Apollo's own
+  // cache-control plugin is off either way: its per-field hook would wrap every resolver of the schema
+  // (stack facts); the response cache reads the hints from the document instead (operationCachePolicy).
+  const cachePlugins = [
+    ApolloServerPluginCacheControlDisabled(),
+    ...(cacheStore
+      ? [
+          responseCachePlugin({
+            store: cacheStore,
+            selections: new SharedSelections(typeSchema, sharedFields(typeSchema, hasPublicRule)),
+            maxTtlSeconds: config.responseCache.maxTtlSeconds,
+            httpMaxAgeSeconds: config.responseCache.httpMaxAgeSeconds,
+            onLookup: metrics ? (hit) => metrics.cacheLookup(hit) : undefined,
+          }),
+        ]
+      : []),
+  ];
 
   const apollo = new ApolloServer<RequestContext>({
     ...(config.graphql.compiledExecution ? { gateway: compiledExecution(schema) } : { schema }),

@@ -3,7 +3,7 @@ import type { GraphQLResolveInfo } from "graphql";
 import { getGraphQLRateLimiter, RedisStore } from "graphql-rate-limit";
 import { Redis } from "ioredis";
 import { pino } from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { RedisLimitStore } from "../../src/platform/rate-limit/index.js";
 import { connectRedis, type RedisConnection } from "../../src/platform/redis/index.js";
 import { deleteKeys, redisSkipReason, redisUrl, uniqueKeyPrefix } from "../helpers/redis.js";
@@ -37,6 +37,22 @@ describe.skipIf(redisSkipReason !== undefined)(title, () => {
     const refused = results.find((result) => !result.allowed);
     expect(refused?.available).toBe(0);
     expect(refused?.retryAfterMs).toBeGreaterThan(900_000); // 1 point at 0.001/s: ~1000 s
+  });
+
+  it("decides a caller's concurrent takes in one round trip, each as if it came alone", async () => {
+    const settings = { capacity: 10, restorePerSecond: 0.001 };
+    const evalsha = vi.spyOn(redis.client, "evalsha");
+    try {
+      const results = await parallel(12, () => store.takeTokens("batched", 3, settings));
+      // The first goes alone; the other 11, made while it was in flight, share the next round trip.
+      expect(evalsha).toHaveBeenCalledTimes(2);
+      expect(results.map((result) => result.allowed)).toEqual([true, true, true, ...Array(9).fill(false)]);
+      expect(results.map((result) => result.available)).toEqual([7, 4, 1, ...Array(9).fill(1)]);
+      // Another caller's bucket is not held up by this one's.
+      expect((await store.takeTokens("batched-other", 3, settings)).available).toBe(7);
+    } finally {
+      evalsha.mockRestore();
+    }
   });
 
   it("admits exactly `max` when 100 calls race for a window of 5", async () => {

@@ -77,6 +77,21 @@ describe.skipIf(redisSkipReason !== undefined)(
       expect((await b.get("k")).entry).toBeNull();
     });
 
+    it("checks the shared counter once for concurrent first-tier hits", async () => {
+      const a = await instance();
+      await a.set("hot", entry("hot", ["Product:2"]), await miss(a, "hot"));
+      const redis = connections.at(-1) as RedisConnection;
+      const get = vi.spyOn(redis.client, "get");
+      try {
+        const lookups = await Promise.all(Array.from({ length: 20 }, () => a.get("hot")));
+        expect(lookups.every((lookup) => lookup.entry?.value === "hot")).toBe(true);
+        // The first lookup's GET leaves at once; the 19 made while it was away share the next one.
+        expect(get).toHaveBeenCalledTimes(2);
+      } finally {
+        get.mockRestore();
+      }
+    });
+
     it("refuses a store whose lookup came before another instance's invalidation", async () => {
       const a = await instance();
       const b = await instance();

@@ -23,8 +23,6 @@ export type CacheAsideOptions = Readonly<{
 export class RequestCache {
   /** Tags of what this response holds; null when the response is not going to be stored. */
   reads: Set<string> | null = null;
-  /** Whether Apollo's cache-control plugin must compute this response's policy (not yet known for its document). */
-  needsPolicy = false;
   /** Tags this request's writes changed. */
   readonly changes = new Set<string>();
 

@@ -1,17 +1,18 @@
 import { createHash } from "node:crypto";
-import type { ApolloServerPlugin, BaseContext, GraphQLRequestListener } from "@apollo/server";
+import type { ApolloServerPlugin, GraphQLRequestListener } from "@apollo/server";
 import { HeaderMap } from "@apollo/server";
-import { ApolloServerPluginCacheControl } from "@apollo/server/plugin/cacheControl";
 import {
-  type DocumentNode,
+  defaultFieldResolver,
   type GraphQLNamedType,
   type GraphQLSchema,
   getNamedType,
   isAbstractType,
   isObjectType,
+  type OperationDefinitionNode,
   printSchema,
 } from "graphql";
 import type { LimitsContext } from "../limits/request-limits.js";
+import { type CachePolicy, operationCachePolicy } from "./cache-policy.js";
 import { entityTag, listTag, type RequestCache } from "./request-cache.js";
 import type { SharedSelections } from "./shared-selection.js";
 import type { StoreTicket, TaggedCache } from "./tagged-cache.js";
@@ -37,30 +38,22 @@ export type ResponseCachePluginOptions = Readonly<{
 /** What a stored response holds: its data, and the ETag GET persisted queries answer with. */
 type StoredResponse = { data: Record<string, unknown>; etag: string };
 
-type CachePolicy = { maxAge: number; scope: "PUBLIC" | "PRIVATE" };
-
 /**
  * The response cache, as an Apollo Server plugin. A query whose every field is shared (see
  * SharedSelections), from anyone but an admin (whose reads see drafts and deleted rows), is looked up
  * under its document hash, its variables and the schema's version; a miss runs, records the tags of what
- * it returned, and is stored when Apollo's cache-control plugin finds it PUBLIC with a max age, and it
- * has no errors. Everything else bypasses the cache. Whatever the request changed is invalidated before
- * its response leaves.
+ * it returned (`recordCacheTags`), and is stored when the operation's cache policy (from the
+ * `@cacheControl` hints, `operationCachePolicy`) is PUBLIC with a max age, and it has no errors. Everything
+ * else bypasses the cache. Whatever the request changed is invalidated before its response leaves.
  */
 export function responseCachePlugin(options: ResponseCachePluginOptions): ApolloServerPlugin<CacheContext> {
   const { store, selections, maxTtlSeconds, httpMaxAgeSeconds, onLookup } = options;
-  let tagging: FieldTagging;
   let version = "";
-  // The policy Apollo's plugin computed for a document's first stored response, reused for its later
-  // ones: the hints are static (no resolver sets one), private selections never get here, and every
-  // type reachable through shared fields carries a hint (tests/contract/cache-hints.test.ts), so a later
-  // response can differ only by leaving out fields (a null), never by adding an uncacheable one. Saves
-  // the plugin's per-field work, about a third of a miss.
-  const policies = new WeakMap<DocumentNode, Map<string, CachePolicy>>();
+  // Decided once per parsed operation (Apollo keeps one document per query text); null: not cacheable.
+  const policies = new WeakMap<OperationDefinitionNode, CachePolicy | null>();
 
   return {
     async serverWillStart({ schema }) {
-      tagging = fieldTagging(schema);
       // Instances of different releases may share one Redis: entries are per schema.
       version = sha256(printSchema(schema)).slice(0, 12);
     },
@@ -69,13 +62,19 @@ export function responseCachePlugin(options: ResponseCachePluginOptions): Apollo
       let key: string | null = null;
       let ticket: StoreTicket | null = null;
       let hit: { response: StoredResponse; expiresAt: number } | null = null;
-      let known: CachePolicy | null = null;
+      let policy: CachePolicy | null = null;
 
       return {
-        async didResolveOperation({ contextValue, document, operation, queryHash, request }) {
+        async didResolveOperation({ contextValue, document, operation, queryHash, request, schema }) {
           const { cache, limits } = contextValue;
           if (operation?.operation !== "query" || contextValue.viewer?.role === "ADMIN") return;
           if (!store.available() || !selections.onlyShared(document, operation)) return;
+          policy = policies.get(operation) ?? null;
+          if (!policies.has(operation)) {
+            policy = operationCachePolicy(schema, document, operation);
+            policies.set(operation, policy);
+          }
+          if (policy?.scope !== "PUBLIC") return;
           // One scope: everything stored is what any caller but an admin would get.
           key = `response:public:${version}:${queryHash}:${sha256(`${request.operationName ?? ""}\n${JSON.stringify(request.variables ?? {})}`)}`;
           const lookup = store.get(key);
@@ -88,8 +87,6 @@ export function responseCachePlugin(options: ResponseCachePluginOptions): Apollo
           } else if (found.ticket) {
             ticket = found.ticket;
             cache.reads = new Set();
-            known = policies.get(document)?.get(request.operationName ?? "") ?? null;
-            cache.needsPolicy = known === null;
           }
         },
 
@@ -101,12 +98,7 @@ export function responseCachePlugin(options: ResponseCachePluginOptions): Apollo
           };
         },
 
-        async executionDidStart({ contextValue }) {
-          if (!contextValue.cache.reads) return;
-          return { willResolveField: ({ info }) => tagging(getNamedType(info.returnType), contextValue.cache) };
-        },
-
-        async willSendResponse({ contextValue, request, response, overallCachePolicy, document }) {
+        async willSendResponse({ contextValue, request, response }) {
           const { cache } = contextValue;
           // A write's response leaves only once every instance has been told (or Redis is away: then the
           // shared tier is skipped until the news is sent).
@@ -115,14 +107,8 @@ export function responseCachePlugin(options: ResponseCachePluginOptions): Apollo
           let answered: { etag: string; expiresAt: number } | null = hit
             ? { etag: hit.response.etag, expiresAt: hit.expiresAt }
             : null;
-          const policy = known ?? overallCachePolicy.policyIfCacheable();
           const result = response.body.kind === "single" ? response.body.singleResult : null;
-          if (key && ticket && cache.reads && policy?.scope === "PUBLIC" && result?.data && !result.errors) {
-            if (!known && document) {
-              const byOperation = policies.get(document) ?? new Map<string, CachePolicy>();
-              policies.set(document, byOperation);
-              byOperation.set(request.operationName ?? "", { maxAge: policy.maxAge, scope: policy.scope });
-            }
+          if (key && ticket && cache.reads && policy && result?.data && !result.errors) {
             const data = result.data as Record<string, unknown>;
             const expiresAt = Date.now() + Math.min(policy.maxAge, maxTtlSeconds) * 1000;
             // Entries never change, and a new one follows every invalidation: naming the entry is enough
@@ -152,42 +138,44 @@ export function responseCachePlugin(options: ResponseCachePluginOptions): Apollo
 }
 
 /**
- * Apollo's cache-control plugin, computing `overallCachePolicy` from the `@cacheControl` hints, but only
- * for requests the response cache may store, and once per document: its per-field hook costs about half
- * the throughput of a nested read (stack facts), which every other request is spared.
+ * Records, while a response the cache may store executes, the tags of what it holds, by wrapping the
+ * resolvers of the fields that return tagged objects: a `Node` object type tags every object returned by
+ * id, and its lists (and a lookup that found nothing) with the type's list tag; a connection tags the list
+ * of its node type (its nodes tag themselves, through `edges.node`). Tags come from what the response
+ * actually holds, so they are the same whether the planner or the loaders read the rows. A field returning
+ * an interface or union of nodes makes the response unstorable (its object type is not known here); the
+ * shared fields include none today. Only these fields are wrapped, and outside a storable miss they pay
+ * one check of the context: Apollo's `willResolveField` would wrap every field and cost every request.
  */
-export function cacheControlForStorableRequests(): ApolloServerPlugin<CacheContext> {
-  const inner = ApolloServerPluginCacheControl({ calculateHttpHeaders: false }) as ApolloServerPlugin<BaseContext>;
-  return {
-    ...inner,
-    async requestDidStart(requestContext) {
-      const hooks = await inner.requestDidStart?.(requestContext);
-      if (!hooks?.executionDidStart) return;
-      const executionDidStart = hooks.executionDidStart;
-      return {
-        async executionDidStart(executionContext) {
-          const { cache } = executionContext.contextValue;
-          return cache.reads && cache.needsPolicy ? executionDidStart(executionContext) : undefined;
-        },
+export function recordCacheTags(schema: GraphQLSchema): void {
+  const recorderFor = tagRecorders(schema);
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith("__")) continue;
+    for (const field of Object.values(type.getFields())) {
+      const record = recorderFor(getNamedType(field.type));
+      if (!record) continue;
+      const resolve = field.resolve ?? defaultFieldResolver;
+      field.resolve = (source, args, context: Partial<CacheContext>, info) => {
+        const result = resolve(source, args, context, info);
+        const cache = context.cache;
+        if (!cache?.reads) return result;
+        if (!isPromiseLike(result)) {
+          record(cache, result);
+          return result;
+        }
+        return result.then((value) => {
+          record(cache, value);
+          return value;
+        });
       };
-    },
-  } as ApolloServerPlugin<CacheContext>;
+    }
+  }
 }
 
-type FieldTagging = (
-  returnType: GraphQLNamedType,
-  cache: RequestCache,
-) => ((error: Error | null, result?: unknown) => void) | undefined;
+type TagRecorder = (cache: RequestCache, result: unknown) => void;
 
-/**
- * How each field's result becomes tags, by the type it returns: a `Node` object type tags every object
- * returned by id, and its lists (and a lookup that found nothing) with the type's list tag; a connection
- * tags the list of its node type (its nodes tag themselves, through `edges.node`). Tags come from what the
- * response actually holds, so they are the same whether the planner or the loaders read the rows. A field
- * returning an interface or union of nodes makes the response unstorable (its object type is not known
- * here); the shared fields include none today.
- */
-function fieldTagging(schema: GraphQLSchema): FieldTagging {
+/** What each return type adds to a response's tags; null: nothing (the field is left alone). */
+function tagRecorders(schema: GraphQLSchema): (returnType: GraphQLNamedType) => TagRecorder | null {
   const node = schema.getType("Node");
   const entities = new Set<string>();
   const lists = new Map<string, string>();
@@ -202,22 +190,20 @@ function fieldTagging(schema: GraphQLSchema): FieldTagging {
     if (nodeType && entities.has(nodeType.name)) lists.set(type.name, nodeType.name);
   }
 
-  return (returnType, cache) => {
-    const reads = cache.reads;
-    if (!reads) return undefined;
+  return (returnType) => {
     const list = lists.get(returnType.name);
-    if (list) {
-      reads.add(listTag(list));
-      return undefined;
-    }
+    if (list) return (cache) => cache.reads?.add(listTag(list));
     if (isAbstractType(returnType)) {
-      if (node && schema.getPossibleTypes(returnType).some((type) => entities.has(type.name))) cache.reads = null;
-      return undefined;
+      if (!schema.getPossibleTypes(returnType).some((type) => entities.has(type.name))) return null;
+      return (cache) => {
+        cache.reads = null;
+      };
     }
-    if (!entities.has(returnType.name)) return undefined;
+    if (!entities.has(returnType.name)) return null;
     const typeName = returnType.name;
-    return (error, result) => {
-      if (error) return;
+    return (cache, result) => {
+      const reads = cache.reads;
+      if (!reads) return;
       if (result == null || Array.isArray(result)) reads.add(listTag(typeName));
       for (const item of Array.isArray(result) ? result : [result]) {
         const id = (item as { id?: unknown } | null)?.id;
@@ -225,6 +211,10 @@ function fieldTagging(schema: GraphQLSchema): FieldTagging {
       }
     };
   };
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === "function";
 }
 
 function sha256(text: string): string {

@@ -1,6 +1,6 @@
 import { LRUCache } from "lru-cache";
 import type { Logger } from "../logger/index.js";
-import { type RedisClient, type RedisConnection, RedisScript } from "../redis/index.js";
+import { type RedisClient, type RedisConnection, RedisScript, RoundTripBatcher } from "../redis/index.js";
 
 /** A cached value with the tags (`Product:<id>`, `Product:lists`, …) whose change must drop it. */
 export type CacheEntry = Readonly<{ value: unknown; tags: readonly string[]; expiresAt: number }>;
@@ -209,6 +209,11 @@ class SharedTier {
   processedSeq: number | null = null;
   /** Tags invalidated while Redis was away: sent before the shared tier is read again. */
   readonly #pending = new Set<string>();
+  /** First-tier hits check the sequence number together: one GET answers all that asked before it left. */
+  readonly #seqReads = new RoundTripBatcher<void, number>(async (calls) => {
+    const seq = Number((await this.redis.client.get(this.seqKey)) ?? 0);
+    return calls.map(() => seq);
+  });
   #closed = false;
 
   constructor(
@@ -258,9 +263,9 @@ class SharedTier {
     return this.processedSeq !== null && this.#pending.size === 0 && this.redis.isReady();
   }
 
-  /** Invalidations made so far, by every instance. */
-  async currentSeq(): Promise<number> {
-    return Number((await this.redis.client.get(this.seqKey)) ?? 0);
+  /** Invalidations made so far, by every instance, as Redis counted them after this call was made. */
+  currentSeq(): Promise<number> {
+    return this.#seqReads.run();
   }
 
   async invalidate(tags: readonly string[]): Promise<void> {

@@ -5,7 +5,7 @@ import { applyRefusal, type LimitsContext, noteRefusal, type RequestLimits } fro
 import type { Limiter } from "../rate-limit/limiter.js";
 import type { BucketResult, BucketSettings } from "../rate-limit/stores.js";
 import type { CostReport } from "./cost-report.js";
-import { operationCost } from "./query-cost.js";
+import { rememberedOperationCost } from "./query-cost.js";
 
 declare module "graphql" {
   interface GraphQLErrorExtensions {
@@ -50,6 +50,7 @@ const overBudget = (price: number, state: BucketResult, budget: BucketSettings) 
  * and charged once when it starts): the refusal, or null when admitted.
  */
 export function admitOperation(options: CostPluginOptions) {
+  const priceOf = rememberedOperationCost();
   return async (
     limits: RequestLimits,
     schema: GraphQLSchema,
@@ -57,7 +58,7 @@ export function admitOperation(options: CostPluginOptions) {
     operation: OperationDefinitionNode,
     variables: Record<string, unknown> | undefined,
   ): Promise<ClientError | null> => {
-    const requested = operationCost(schema, document, operation, variables);
+    const requested = priceOf(schema, document, operation, variables);
     if (requested > options.maxCost) {
       options.onRefusal?.("query_cost");
       return tooComplex(requested, options.maxCost);
@@ -80,6 +81,7 @@ const REJECTED_REQUEST_COST = 1;
  */
 export function costLimitPlugin(options: CostPluginOptions): ApolloServerPlugin<LimitsContext> {
   const { limiter, maxCost, budget, onRefusal } = options;
+  const priceOf = rememberedOperationCost();
 
   const take = (limits: RequestLimits, cost: number) =>
     limiter.takeTokens(limits.caller.key, cost, budget, { failClosed: false });
@@ -100,7 +102,7 @@ export function costLimitPlugin(options: CostPluginOptions): ApolloServerPlugin<
         async didResolveOperation({ schema, document, operation, request, contextValue }) {
           if (!operation) return; // several operations and no name: execution reports it
           const limits = contextValue.limits;
-          const requested = operationCost(schema, document, operation, request.variables);
+          const requested = priceOf(schema, document, operation, request.variables);
           if (requested > maxCost) {
             limits.cost = report(requested, await take(limits, 0));
             onRefusal?.("query_cost");

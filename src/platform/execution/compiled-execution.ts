@@ -24,9 +24,8 @@ const RUNS_BEFORE_COMPILING = 1;
  */
 export function compiledExecution(schema: GraphQLSchema): Gateway {
   // A compiled operation holds the resolvers the schema had when it was compiled. Apollo replaces every
-  // resolver once, the first time a plugin asks for `willResolveField` (the response cache does, on its
-  // first storable miss), so operations compiled before that are compiled again: any field's resolver
-  // tells whether that happened.
+  // resolver once, the first time a plugin asks for `willResolveField` (none of ours does today), so
+  // operations compiled before that are compiled again: any field's resolver tells whether that happened.
   const sentinel = Object.values(schema.getQueryType()?.getFields() ?? {})[0];
   // Per operation name: its compiled form, the runs so far while not compiled yet, or null when graphql-jit
   // cannot compile it (graphql-js then runs it every time).

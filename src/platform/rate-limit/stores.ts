@@ -6,7 +6,7 @@
 // how many gateway instances share the Redis. Time comes from Redis (TIME), so instances with skewed
 // clocks agree.
 import { randomUUID } from "node:crypto";
-import { type RedisConnection, RedisScript } from "../redis/index.js";
+import { type RedisConnection, RedisScript, RoundTripBatcher } from "../redis/index.js";
 
 export type BucketSettings = Readonly<{ capacity: number; restorePerSecond: number }>;
 
@@ -34,13 +34,14 @@ export interface LimitStore {
 }
 
 // Buckets are stored as a hash {tokens, ts}; a bucket left alone expires once it would be full again,
-// which is the same as not existing.
+// which is the same as not existing. ARGV[3..] are the costs of several takes, decided in order as if each
+// came alone (a caller's concurrent requests share one round trip); the reply pairs allowed and tokens
+// left for each.
 const takeTokensLua = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local capacity = tonumber(ARGV[1])
 local perMs = tonumber(ARGV[2]) / 1000
-local cost = tonumber(ARGV[3])
 local state = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
 local tokens = tonumber(state[1])
 local ts = tonumber(state[2])
@@ -49,14 +50,20 @@ if tokens == nil or ts == nil then
   ts = now
 end
 tokens = math.min(capacity, tokens + math.max(0, now - ts) * perMs)
-local allowed = 0
-if tokens >= cost then
-  tokens = tokens - cost
-  allowed = 1
+local reply = {}
+for i = 3, #ARGV do
+  local cost = tonumber(ARGV[i])
+  local allowed = 0
+  if tokens >= cost then
+    tokens = tokens - cost
+    allowed = 1
+  end
+  reply[#reply + 1] = allowed
+  reply[#reply + 1] = tostring(tokens)
 end
 redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', tostring(now))
 redis.call('PEXPIRE', KEYS[1], math.min(86400000, math.ceil((capacity - tokens) / perMs) + 1000))
-return { allowed, tostring(tokens) }
+return reply
 `;
 
 // A sorted set of admitted calls scored by time. Rejected calls are not recorded, so the set never holds
@@ -85,13 +92,29 @@ export class RedisLimitStore implements LimitStore {
 
   constructor(private readonly redis: RedisConnection) {}
 
+  /** Takes waiting for a bucket: one script in flight per bucket, the takes that come meanwhile in the next. */
+  private readonly takes = new Map<string, RoundTripBatcher<number, BucketResult>>();
+
   async takeTokens(key: string, cost: number, settings: BucketSettings): Promise<BucketResult> {
+    const bucket = `${key}\n${settings.capacity}\n${settings.restorePerSecond}`;
+    let batcher = this.takes.get(bucket);
+    if (!batcher) {
+      batcher = new RoundTripBatcher(
+        (costs) => this.takeAll(key, costs, settings),
+        () => this.takes.delete(bucket),
+      );
+      this.takes.set(bucket, batcher);
+    }
+    return batcher.run(cost);
+  }
+
+  private async takeAll(key: string, costs: readonly number[], settings: BucketSettings): Promise<BucketResult[]> {
     const reply = (await this.takeTokensScript.run(
       this.redis.client,
       [this.redis.key(`bucket:${key}`)],
-      [settings.capacity, settings.restorePerSecond, cost],
-    )) as [number, string];
-    return bucketResult(reply[0] === 1, Number(reply[1]), cost, settings);
+      [settings.capacity, settings.restorePerSecond, ...costs],
+    )) as (number | string)[];
+    return costs.map((cost, i) => bucketResult(reply[2 * i] === 1, Number(reply[2 * i + 1]), cost, settings));
   }
 
   async hitWindow(key: string, max: number, windowMs: number): Promise<WindowResult> {

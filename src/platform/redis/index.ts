@@ -8,3 +8,4 @@ export {
   RedisScript,
   type RedisSettings,
 } from "./redis.js";
+export { RoundTripBatcher } from "./round-trips.js";
