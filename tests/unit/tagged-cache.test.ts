@@ -77,18 +77,24 @@ describe.skipIf(redisSkipReason !== undefined)(
       expect((await b.get("k")).entry).toBeNull();
     });
 
-    it("checks the shared counter once for concurrent first-tier hits", async () => {
+    it("takes an entry into the first tier on its second read, and checks the counter once for concurrent hits", async () => {
       const a = await instance();
       await a.set("hot", entry("hot", ["Product:2"]), await miss(a, "hot"));
       const redis = connections.at(-1) as RedisConnection;
       const get = vi.spyOn(redis.client, "get");
+      const mget = vi.spyOn(redis.client, "mget");
       try {
+        // Stored in Redis only: the first read after the store comes from there (and fills the first tier).
+        expect((await a.get("hot")).entry?.value).toBe("hot");
+        expect(mget).toHaveBeenCalledTimes(1);
         const lookups = await Promise.all(Array.from({ length: 20 }, () => a.get("hot")));
         expect(lookups.every((lookup) => lookup.entry?.value === "hot")).toBe(true);
+        expect(mget).toHaveBeenCalledTimes(1);
         // The first lookup's GET leaves at once; the 19 made while it was away share the next one.
         expect(get).toHaveBeenCalledTimes(2);
       } finally {
         get.mockRestore();
+        mget.mockRestore();
       }
     });
 

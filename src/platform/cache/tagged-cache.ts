@@ -136,14 +136,13 @@ export class TaggedCache {
     }
     if (!shared.usable()) return;
     try {
-      const stored = await STORE.run(
+      // Into Redis only: the first tier takes an entry on its next lookup, so the many keys asked for once
+      // (a search, a page of a long tail) never push out the ones asked for again and again.
+      await STORE.run(
         shared.redis.client,
         [shared.seqKey, shared.entryKey(key), ...entry.tags.map((tag) => shared.tagKey(tag))],
         [ticket.seq, JSON.stringify({ v: entry.value, t: entry.tags, x: entry.expiresAt }), ttlSeconds],
       );
-      if (stored === 1 && ticket.seq === shared.processedSeq && ticket.generation === this.#generation) {
-        this.#setLocal(key, entry);
-      }
     } catch (error) {
       shared.log.debug({ err: error }, "cache: store failed");
     }
