@@ -1,15 +1,13 @@
 import {
   type DocumentNode,
-  type FragmentDefinitionNode,
   type GraphQLNamedType,
   type GraphQLSchema,
   getNamedType,
   isCompositeType,
-  Kind,
   type OperationDefinitionNode,
-  type SelectionSetNode,
 } from "graphql";
 import { type CacheHint, cacheHintOf } from "./cache-hints.js";
+import { everySelectedField } from "./selected-fields.js";
 
 export type CachePolicy = Readonly<{ maxAge: number; scope: "PUBLIC" | "PRIVATE" }>;
 
@@ -31,35 +29,12 @@ export function operationCachePolicy(
 ): CachePolicy | null {
   const root = operation.operation === "query" ? schema.getQueryType() : null;
   if (!root) return null;
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  }
   const overall: Accumulated = {};
-  const visiting = new Set<string>();
-  const visit = (selections: SelectionSetNode, parent: GraphQLNamedType | null | undefined, isRoot: boolean) => {
-    for (const selection of selections.selections) {
-      if (selection.kind === Kind.FIELD) {
-        if (selection.name.value === "__typename" || !parent || !isCompositeType(parent) || !("getFields" in parent))
-          continue;
-        const field = parent.getFields()[selection.name.value];
-        if (!field) continue;
-        const type = getNamedType(field.type);
-        restrict(overall, fieldPolicy(cacheHintOf(field) ?? {}, type, isRoot));
-        if (selection.selectionSet) visit(selection.selectionSet, type, false);
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
-        visit(selection.selectionSet, type, isRoot);
-      } else {
-        const fragment = fragments.get(selection.name.value);
-        if (!fragment || visiting.has(fragment.name.value)) continue;
-        visiting.add(fragment.name.value);
-        visit(fragment.selectionSet, schema.getType(fragment.typeCondition.name.value), isRoot);
-        visiting.delete(fragment.name.value);
-      }
-    }
-  };
-  visit(operation.selectionSet, root, true);
+  const walked = everySelectedField(schema, document, operation, root, (_parent, field, isRoot) => {
+    if (field) restrict(overall, fieldPolicy(cacheHintOf(field) ?? {}, getNamedType(field.type), isRoot));
+    return true;
+  });
+  if (!walked) return null;
   if (overall.maxAge === undefined || overall.maxAge === 0) return null;
   return { maxAge: overall.maxAge, scope: overall.scope ?? "PUBLIC" };
 }

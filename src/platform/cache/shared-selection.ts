@@ -1,15 +1,12 @@
 import {
   type DocumentNode,
-  type FragmentDefinitionNode,
-  type GraphQLNamedType,
   type GraphQLSchema,
   getNamedType,
   isObjectType,
-  Kind,
   type OperationDefinitionNode,
-  type SelectionSetNode,
 } from "graphql";
 import { cacheHintOf } from "./cache-hints.js";
+import { everySelectedField } from "./selected-fields.js";
 
 /**
  * The fields whose value is the same for every caller who may share cache entries (anyone but an
@@ -65,34 +62,12 @@ export class SharedSelections {
   #decide(document: DocumentNode, operation: OperationDefinitionNode): boolean {
     const root = operation.operation === "query" ? this.schema.getQueryType() : null;
     if (!root) return false;
-    const fragments = new Map<string, FragmentDefinitionNode>();
-    for (const definition of document.definitions) {
-      if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-    }
-    const visiting = new Set<string>();
-    const visit = (selections: SelectionSetNode, parent: GraphQLNamedType | null | undefined): boolean => {
-      for (const selection of selections.selections) {
-        if (selection.kind === Kind.FIELD) {
-          const name = selection.name.value;
-          if (name === "__typename") continue;
-          if (!isObjectType(parent) || !this.shared.has(`${parent.name}.${name}`)) return false;
-          const field = parent.getFields()[name];
-          if (!field) return false;
-          if (selection.selectionSet && !visit(selection.selectionSet, getNamedType(field.type))) return false;
-        } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-          const type = selection.typeCondition ? this.schema.getType(selection.typeCondition.name.value) : parent;
-          if (!visit(selection.selectionSet, type)) return false;
-        } else {
-          const fragment = fragments.get(selection.name.value);
-          if (!fragment || visiting.has(fragment.name.value)) return false;
-          visiting.add(fragment.name.value);
-          const ok = visit(fragment.selectionSet, this.schema.getType(fragment.typeCondition.name.value));
-          visiting.delete(fragment.name.value);
-          if (!ok) return false;
-        }
-      }
-      return true;
-    };
-    return visit(operation.selectionSet, root);
+    return everySelectedField(
+      this.schema,
+      document,
+      operation,
+      root,
+      (parent, field) => isObjectType(parent) && field !== undefined && this.shared.has(`${parent.name}.${field.name}`),
+    );
   }
 }
