@@ -69,12 +69,13 @@ export function responseCachePlugin(options: ResponseCachePluginOptions): Apollo
           const { cache, limits } = contextValue;
           if (operation?.operation !== "query" || contextValue.viewer?.role === "ADMIN") return;
           if (!store.available() || !selections.onlyShared(document, operation)) return;
-          policy = policies.get(operation) ?? null;
-          if (!policies.has(operation)) {
-            policy = operationCachePolicy(schema, document, operation);
-            policies.set(operation, policy);
+          let known = policies.get(operation);
+          if (known === undefined) {
+            known = operationCachePolicy(schema, document, operation);
+            policies.set(operation, known);
           }
-          if (policy?.scope !== "PUBLIC") return;
+          if (known?.scope !== "PUBLIC") return;
+          policy = known;
           // One scope: everything stored is what any caller but an admin would get.
           key = `response:public:${version}:${queryHash}:${sha256(`${request.operationName ?? ""}\n${JSON.stringify(request.variables ?? {})}`)}`;
           const lookup = store.get(key);

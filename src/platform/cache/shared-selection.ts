@@ -37,7 +37,8 @@ export function sharedFields(
  * run time) counts as private. Remembered per parsed document (Apollo keeps one per query text).
  */
 export class SharedSelections {
-  readonly #decided = new WeakMap<DocumentNode, Map<string, boolean>>();
+  /** Per parsed operation: Apollo hands every request with the same text the same document. */
+  readonly #decided = new WeakMap<OperationDefinitionNode, boolean>();
 
   constructor(
     private readonly schema: GraphQLSchema,
@@ -45,16 +46,10 @@ export class SharedSelections {
   ) {}
 
   onlyShared(document: DocumentNode, operation: OperationDefinitionNode): boolean {
-    let byOperation = this.#decided.get(document);
-    if (!byOperation) {
-      byOperation = new Map();
-      this.#decided.set(document, byOperation);
-    }
-    const name = operation.name?.value ?? "";
-    let decision = byOperation.get(name);
+    let decision = this.#decided.get(operation);
     if (decision === undefined) {
       decision = this.#decide(document, operation);
-      byOperation.set(name, decision);
+      this.#decided.set(operation, decision);
     }
     return decision;
   }
