@@ -115,6 +115,20 @@ for (const backend of backends) {
       }
     });
 
+    it("plans each set of variables of an operation on its own, run after run", async () => {
+      // Plans are remembered per operation and variables: a plan made for one page size must not answer another.
+      const query = `query Pages($reviews: Int!) {
+        products(first: 4, sort: RATING) { edges { node { name reviews(first: $reviews) { edges { node { rating } } } } } }
+      }`;
+      for (const reviews of [1, 3, 1, 3, 2]) {
+        const result = await both(query, { reviews });
+        expect(result.planned).toEqual(result.loaders);
+        expect(result.statements.planned).toBe(1);
+        const sizes = result.planned.data?.products.edges.map(({ node }) => (node.reviews as { edges: [] }).edges.length);
+        expect(Math.max(...(sizes ?? []))).toBe(reviews);
+      }
+    });
+
     it("gives the loaders' answer for fields the rules deny on some rows", async () => {
       // email and role are the account's own (or an admin's): alice sees hers among other authors' nulls.
       const result = await both(wide, { first: 20, withBody: false }, "alice");

@@ -134,6 +134,8 @@ function plannedOr(resolve: GraphQLFieldResolver<unknown, unknown>): GraphQLFiel
 
 // PostgreSQL takes at most 100 arguments per function call, i.e. 50 key/value pairs per json_build_object.
 const MAX_JSON_PAIRS = 50;
+/** Plans kept per field of an operation, one per set of variables: a bound for variables that vary per request. */
+const PLANS_PER_FIELD = 64;
 
 // A related row, as far as the planner knows it.
 type Row = Record<string, unknown>;
@@ -153,6 +155,7 @@ type Decoder<Context> = (json: unknown, parent: Row, context: Context) => unknow
 export class QueryPlanner<Context> {
   readonly #entities = new Map<string, EntityPlan>();
   readonly #relations = new Map<string, Map<string, RelationPlan<Context>>>();
+  readonly #plans = new WeakMap<readonly FieldNode[], Map<string, PlannedRows<Row, Context> | null>>();
 
   constructor(contributions: readonly PlanContribution<Context>[]) {
     for (const contribution of contributions) {
@@ -179,9 +182,10 @@ export class QueryPlanner<Context> {
 
   /** Rows of the field being resolved, which returns objects (or a list of them) of a planned type. */
   objects<Row>(info: GraphQLResolveInfo, alias: string): PlannedRows<Row, Context> | null {
-    const type = getNamedType(info.returnType);
-    if (!isObjectType(type)) return null;
-    return this.#entity(info, type, info.fieldNodes, alias, []) as PlannedRows<Row, Context> | null;
+    return this.#remembered(info, alias, () => {
+      const type = getNamedType(info.returnType);
+      return isObjectType(type) ? this.#entity(info, type, info.fieldNodes, alias, []) : null;
+    }) as PlannedRows<Row, Context> | null;
   }
 
   /**
@@ -193,11 +197,32 @@ export class QueryPlanner<Context> {
     alias: string,
     page: PageRequest<Row>,
   ): PlannedRows<Row, Context> | null {
-    const type = getNamedType(info.returnType);
-    if (!isObjectType(type)) return null;
-    const node = connectionNode(info, type, info.fieldNodes);
-    const planned = node ? this.#entity(info, node.type, node.nodes, alias, node.cursors ? [page.field] : []) : null;
-    return planned as PlannedRows<Row, Context> | null;
+    return this.#remembered(info, `${alias} ${page.field}`, () => {
+      const type = getNamedType(info.returnType);
+      const node = isObjectType(type) ? connectionNode(info, type, info.fieldNodes) : null;
+      return node ? this.#entity(info, node.type, node.nodes, alias, node.cursors ? [page.field] : []) : null;
+    }) as PlannedRows<Row, Context> | null;
+  }
+
+  /**
+   * A plan is made once per field of an operation and variables, and kept with the operation's parsed
+   * document (Apollo keeps one per query text; compiled execution hands every run the same field nodes):
+   * what an operation selects and which pages it asks for are fixed by them, and planning is most of the
+   * allocations a planned read makes besides its rows.
+   */
+  #remembered(info: GraphQLResolveInfo, key: string, plan: () => PlannedRows<Row, Context> | null) {
+    let plans = this.#plans.get(info.fieldNodes);
+    if (!plans) {
+      plans = new Map();
+      this.#plans.set(info.fieldNodes, plans);
+    }
+    const variant = `${key}\n${JSON.stringify(info.variableValues)}`;
+    let planned = plans.get(variant);
+    if (planned === undefined) {
+      planned = plan();
+      if (plans.size < PLANS_PER_FIELD) plans.set(variant, planned);
+    }
+    return planned;
   }
 
   #entity(
@@ -261,10 +286,10 @@ export class QueryPlanner<Context> {
         // PostgreSQL's JSON spells a `timestamp(3)` (UTC, without zone) without the zone.
         for (const name of timestamps) if (row[name] !== null) row[name] = new Date(`${row[name] as string}Z`);
         if (relations.length > 0) {
+          // The `@n` keys stay: deleting them would turn every row into a slower dictionary-mode object.
           const held: Record<string, unknown> = {};
           relations.forEach((relation, index) => {
             held[relation.key] = relation.decode(row[`@${index}`], row, context);
-            delete row[`@${index}`];
           });
           row[PLANNED] = held;
         }
