@@ -12,7 +12,9 @@
 //   login       successful logins at 4 connections (gateway without field limits), next to the "ideal"
 //               rate: cores × 1000 / (median argon2id verify ms, timed in this process while the servers
 //               idle, with the project's parameters); the issue's target is a ratio ≥ 0.8
-//   memory      with BENCH_SOAK_SECONDS: the gateway's RSS each second at 10 connections, then at 32
+//   memory      with BENCH_SOAK_SECONDS: the gateway's RSS each second at 10 connections, then at 32; with
+//               BENCH_DIST=1 the production build's as well (as deployed: no tsx, whose transforms and
+//               source maps hold 40–70 MiB)
 //
 // Columns, per scenario, server and round (summary: medians over the rounds):
 //   req/s            responses per second
@@ -109,8 +111,12 @@ try {
     [settings.dist, "gateway, production build", "dist"],
   ];
   const measured: ServerProcess[] = [];
+  let productionBuild: ServerProcess | undefined;
   for (const [wanted, name, mode] of variants) {
-    if (wanted) measured.push(await start(startGateway(name, database.url, mode)));
+    if (!wanted) continue;
+    const server = await start(startGateway(name, database.url, mode));
+    measured.push(server);
+    if (mode === "dist") productionBuild = server;
   }
   const reference = await start(startReference(database.url));
   const loginGateway = await start(startGateway("gateway (login)", database.url, "login"));
@@ -212,12 +218,14 @@ try {
   );
 
   if (settings.soakSeconds > 0) {
-    const nested = scenarios[0]?.probes.get(gateway);
-    if (nested) {
+    // The gateway as `npm start` runs it (sources through tsx) and, with BENCH_DIST=1, as deployed.
+    for (const server of productionBuild ? [gateway, productionBuild] : [gateway]) {
+      const nested = scenarios[0]?.probes.get(server);
+      if (!nested) continue;
       log(
-        `\nmemory: gateway RSS, nested query, ${settings.soakSeconds} s at 10 connections then ${settings.seconds} s at 32`,
+        `\nmemory: ${server.name} RSS, nested query, ${settings.soakSeconds} s at 10 connections then ${settings.seconds} s at 32`,
       );
-      const result = await soak(gateway, nested.request, {
+      const result = await soak(server, nested.request, {
         seconds: settings.soakSeconds,
         peakSeconds: settings.seconds,
         database: pgDatabase,
