@@ -13,8 +13,8 @@
 //               rate: cores × 1000 / (median argon2id verify ms, timed in this process while the servers
 //               idle, with the project's parameters); the issue's target is a ratio ≥ 0.8
 //   memory      with BENCH_SOAK_SECONDS: the gateway's RSS each second at 10 connections, then at 32; with
-//               BENCH_DIST=1 the production build's as well (as deployed: no tsx, whose transforms and
-//               source maps hold 40–70 MiB)
+//               BENCH_DIST=1 the production build's as well (its modules from dist/, in a process that
+//               still loads tsx for this harness)
 //
 // Columns, per scenario, server and round (summary: medians over the rounds):
 //   req/s            responses per second
@@ -218,7 +218,7 @@ try {
   );
 
   if (settings.soakSeconds > 0) {
-    // The gateway as `npm start` runs it (sources through tsx) and, with BENCH_DIST=1, as deployed.
+    // The gateway as `npm start` runs it (sources through tsx) and, with BENCH_DIST=1, from dist/.
     for (const server of productionBuild ? [gateway, productionBuild] : [gateway]) {
       const nested = scenarios[0]?.probes.get(server);
       if (!nested) continue;
