@@ -15,7 +15,8 @@ export const categoryPlans: PlanContribution<RequestContext> = {
         createdAt: "timestamp",
         updatedAt: "timestamp",
       },
-      alwaysRead: { id: "value", parentId: "value" },
+      alwaysRead: { id: "value" },
+      foreignKeys: { parent: "parentId" },
     },
   },
   relations: {

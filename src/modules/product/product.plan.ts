@@ -24,7 +24,8 @@ export const productPlans: PlanContribution<RequestContext> = {
         createdAt: "timestamp",
         updatedAt: "timestamp",
       },
-      alwaysRead: { id: "value", categoryId: "value" },
+      alwaysRead: { id: "value" },
+      foreignKeys: { category: "categoryId" },
     },
   },
   relations: {

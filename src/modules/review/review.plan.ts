@@ -25,7 +25,8 @@ export const reviewPlans: PlanContribution<RequestContext> = {
     Review: {
       table: "reviews",
       columns: { id: "value", rating: "value", body: "value", createdAt: "timestamp", updatedAt: "timestamp" },
-      alwaysRead: { id: "value", productId: "value", authorId: "value" },
+      alwaysRead: { id: "value" },
+      foreignKeys: { author: "authorId", product: "productId" },
     },
   },
   relations: {

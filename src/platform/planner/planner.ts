@@ -34,11 +34,14 @@ export type EntityPlan = Readonly<{
   table: string;
   /** GraphQL fields that are the column of the same name. */
   columns: Readonly<Record<string, ColumnDecoding>>;
-  /**
-   * Columns read whatever was selected: the key, and what rules and relation resolvers read from the row
-   * (foreign keys, visibility), so a field the planner leaves to its resolver still finds them.
-   */
+  /** Columns read whatever was selected: the key (cache tags, cursors and loaders key on it). */
   alwaysRead: Readonly<Record<string, ColumnDecoding>>;
+  /**
+   * The key column a to-one relation field's resolver reads from the row, by field name: read only when
+   * the field is selected and left to its resolver (or some resolver gets the whole row). A relation the
+   * planner reads needs no key, and an unread key is JSON built, sent and parsed for nothing.
+   */
+  foreignKeys?: Readonly<Record<string, string>>;
 }>;
 
 /**
@@ -81,9 +84,9 @@ export type PlannedRows<Row, Context> = Readonly<{
    */
   joins: Prisma.Sql;
   /**
-   * The row with the selected columns (and `alwaysRead`) only, typed as the full row because resolvers
-   * read no other; it holds its planned relations, finished (a row, null, or a connection), for the fields
-   * that `answerPlannedRelations` wrapped.
+   * The row with the selected columns only (with `alwaysRead` and the keys of relations left to their
+   * resolvers), typed as the full row because resolvers read no other; it holds its planned relations,
+   * finished (a row, null, or a connection), for the fields that `answerPlannedRelations` wrapped.
    */
   hydrate(json: unknown, context: Context): Row;
 }>;
@@ -149,7 +152,7 @@ type Decoder<Context> = (json: unknown, parent: Row, context: Context) => unknow
  * rows, connection pages), reading only the selected columns; those relation fields then answer with what
  * the parent row holds (`answerPlannedRelations`) instead of going to a loader. What the planner does not
  * know (a field with its own logic, unusual arguments) is left to the resolvers and their loaders, which
- * still find the keys they need in `alwaysRead`. Row-level rules live in each relation's `join`, as in the
+ * still find the keys they need (`alwaysRead`, `foreignKeys`). Row-level rules live in each relation's `join`, as in the
  * loaders' SQL.
  */
 export class QueryPlanner<Context> {
@@ -260,10 +263,18 @@ export class QueryPlanner<Context> {
         });
         continue;
       }
+      const foreignKey = entity.foreignKeys?.[name];
+      if (foreignKey) {
+        columns.set(foreignKey, "value");
+        continue;
+      }
       // A field with logic of its own: its resolver gets the whole row.
       wholeRow = true;
     }
-    if (wholeRow) for (const [name, decoding] of Object.entries(entity.columns)) columns.set(name, decoding);
+    if (wholeRow) {
+      for (const [name, decoding] of Object.entries(entity.columns)) columns.set(name, decoding);
+      for (const column of Object.values(entity.foreignKeys ?? {})) columns.set(column, "value");
+    }
     if (columns.size + relations.length > MAX_JSON_PAIRS) return null;
 
     const pairs = [
