@@ -152,8 +152,8 @@ type Decoder<Context> = (json: unknown, parent: Row, context: Context) => unknow
  * rows, connection pages), reading only the selected columns; those relation fields then answer with what
  * the parent row holds (`answerPlannedRelations`) instead of going to a loader. What the planner does not
  * know (a field with its own logic, unusual arguments) is left to the resolvers and their loaders, which
- * still find the keys they need (`alwaysRead`, `foreignKeys`). Row-level rules live in each relation's `join`, as in the
- * loaders' SQL.
+ * still find the keys they need (`alwaysRead`, `foreignKeys`). Row-level rules live in each relation's
+ * `join`, as in the loaders' SQL.
  */
 export class QueryPlanner<Context> {
   readonly #entities = new Map<string, EntityPlan>();
@@ -210,8 +210,8 @@ export class QueryPlanner<Context> {
   /**
    * A plan is made once per field of an operation and variables, and kept with the operation's parsed
    * document (Apollo keeps one per query text; compiled execution hands every run the same field nodes):
-   * what an operation selects and which pages it asks for are fixed by them, and planning is most of the
-   * allocations a planned read makes besides its rows.
+   * what an operation selects and which pages it asks for are fixed by them, and planning every request
+   * again (walking the selection, building the SQL fragments) cost CPU and garbage for the same answer.
    */
   #remembered(info: GraphQLResolveInfo, key: string, plan: () => PlannedRows<Row, Context> | null) {
     let plans = this.#plans.get(info.fieldNodes);
