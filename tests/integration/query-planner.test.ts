@@ -124,7 +124,9 @@ for (const backend of backends) {
         const result = await both(query, { reviews });
         expect(result.planned).toEqual(result.loaders);
         expect(result.statements.planned).toBe(1);
-        const sizes = result.planned.data?.products.edges.map(({ node }) => (node.reviews as { edges: [] }).edges.length);
+        const sizes = result.planned.data?.products.edges.map(
+          ({ node }) => (node.reviews as { edges: [] }).edges.length,
+        );
         expect(Math.max(...(sizes ?? []))).toBe(reviews);
       }
     });
