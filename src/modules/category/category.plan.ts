@@ -15,7 +15,6 @@ export const categoryPlans: PlanContribution<RequestContext> = {
         createdAt: "timestamp",
         updatedAt: "timestamp",
       },
-      alwaysRead: { id: "value" },
       foreignKeys: { parent: "parentId" },
     },
   },

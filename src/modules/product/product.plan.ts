@@ -24,7 +24,6 @@ export const productPlans: PlanContribution<RequestContext> = {
         createdAt: "timestamp",
         updatedAt: "timestamp",
       },
-      alwaysRead: { id: "value" },
       foreignKeys: { category: "categoryId" },
     },
   },

@@ -25,7 +25,6 @@ export const reviewPlans: PlanContribution<RequestContext> = {
     Review: {
       table: "reviews",
       columns: { id: "value", rating: "value", body: "value", createdAt: "timestamp", updatedAt: "timestamp" },
-      alwaysRead: { id: "value" },
       foreignKeys: { author: "authorId", product: "productId" },
     },
   },

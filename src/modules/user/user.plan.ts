@@ -16,7 +16,6 @@ export const userPlans: PlanContribution<RequestContext> = {
         role: "value",
         createdAt: "timestamp",
       },
-      alwaysRead: { id: "value" },
     },
   },
 };

@@ -42,6 +42,7 @@ import {
 import { Extensions } from "type-graphql";
 import { operationVariables } from "../limits/variables.js";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../pagination/index.js";
+import { rememberedPerOperation } from "../per-operation.js";
 import { type SearchCostKind, searchCost } from "../search/index.js";
 
 /**
@@ -97,22 +98,9 @@ export function operationCost(
  * of a cached answer's time. Bounded: an operation priced with many different variables starts over.
  */
 export function rememberedOperationCost(): typeof operationCost {
-  const prices = new WeakMap<OperationDefinitionNode, Map<string, number>>();
-  return (schema, document, operation, variables) => {
-    let byVariables = prices.get(operation);
-    if (!byVariables) {
-      byVariables = new Map();
-      prices.set(operation, byVariables);
-    }
-    const key = JSON.stringify(variables ?? {});
-    let price = byVariables.get(key);
-    if (price === undefined) {
-      price = operationCost(schema, document, operation, variables);
-      if (byVariables.size >= 256) byVariables.clear();
-      byVariables.set(key, price);
-    }
-    return price;
-  };
+  const remembered = rememberedPerOperation<OperationDefinitionNode, number>(256);
+  return (schema, document, operation, variables) =>
+    remembered(operation, JSON.stringify(variables ?? {}), () => operationCost(schema, document, operation, variables));
 }
 
 /** The object a selection set is read from; a connection carries the page size its edges repeat by. */

@@ -23,6 +23,7 @@ import {
   sortSql,
   toConnection,
 } from "../pagination/index.js";
+import { rememberedPerOperation } from "../per-operation.js";
 import { type FieldsByKey, type OperationScope, subfields } from "./selection.js";
 
 /** How a column's JSON value becomes the row's: as it is, or a timestamp (JSON has it as text, the row a Date). */
@@ -34,8 +35,6 @@ export type EntityPlan = Readonly<{
   table: string;
   /** GraphQL fields that are the column of the same name. */
   columns: Readonly<Record<string, ColumnDecoding>>;
-  /** Columns read whatever was selected: the key (cache tags, cursors and loaders key on it). */
-  alwaysRead: Readonly<Record<string, ColumnDecoding>>;
   /**
    * The key column a to-one relation field's resolver reads from the row, by field name: read only when
    * the field is selected and left to its resolver (or some resolver gets the whole row). A relation the
@@ -84,7 +83,7 @@ export type PlannedRows<Row, Context> = Readonly<{
    */
   joins: Prisma.Sql;
   /**
-   * The row with the selected columns only (with `alwaysRead` and the keys of relations left to their
+   * The row with the selected columns only (with its `id` and the keys of relations left to their
    * resolvers), typed as the full row because resolvers read no other; it holds its planned relations,
    * finished (a row, null, or a connection), for the fields that `answerPlannedRelations` wrapped.
    */
@@ -139,6 +138,8 @@ function plannedOr(resolve: GraphQLFieldResolver<unknown, unknown>): GraphQLFiel
 const MAX_JSON_PAIRS = 50;
 /** Plans kept per field of an operation, one per set of variables: a bound for variables that vary per request. */
 const PLANS_PER_FIELD = 64;
+/** Read whatever was selected: cache tags, cursors and the loaders key on it. */
+const KEY_COLUMN = "id";
 
 // A related row, as far as the planner knows it.
 type Row = Record<string, unknown>;
@@ -152,13 +153,13 @@ type Decoder<Context> = (json: unknown, parent: Row, context: Context) => unknow
  * rows, connection pages), reading only the selected columns; those relation fields then answer with what
  * the parent row holds (`answerPlannedRelations`) instead of going to a loader. What the planner does not
  * know (a field with its own logic, unusual arguments) is left to the resolvers and their loaders, which
- * still find the keys they need (`alwaysRead`, `foreignKeys`). Row-level rules live in each relation's
+ * still find the keys they need (`id`, `foreignKeys`). Row-level rules live in each relation's
  * `join`, as in the loaders' SQL.
  */
 export class QueryPlanner<Context> {
   readonly #entities = new Map<string, EntityPlan>();
   readonly #relations = new Map<string, Map<string, RelationPlan<Context>>>();
-  readonly #plans = new WeakMap<readonly FieldNode[], Map<string, PlannedRows<Row, Context> | null>>();
+  readonly #plans = rememberedPerOperation<readonly FieldNode[], PlannedRows<Row, Context> | null>(PLANS_PER_FIELD);
 
   constructor(contributions: readonly PlanContribution<Context>[]) {
     for (const contribution of contributions) {
@@ -214,18 +215,7 @@ export class QueryPlanner<Context> {
    * again (walking the selection, building the SQL fragments) cost CPU and garbage for the same answer.
    */
   #remembered(info: GraphQLResolveInfo, key: string, plan: () => PlannedRows<Row, Context> | null) {
-    let plans = this.#plans.get(info.fieldNodes);
-    if (!plans) {
-      plans = new Map();
-      this.#plans.set(info.fieldNodes, plans);
-    }
-    const variant = `${key}\n${JSON.stringify(info.variableValues)}`;
-    let planned = plans.get(variant);
-    if (planned === undefined) {
-      planned = plan();
-      if (plans.size < PLANS_PER_FIELD) plans.set(variant, planned);
-    }
-    return planned;
+    return this.#plans(info.fieldNodes, `${key}\n${JSON.stringify(info.variableValues)}`, plan);
   }
 
   #entity(
@@ -238,8 +228,8 @@ export class QueryPlanner<Context> {
     const entity = this.#entities.get(type.name);
     if (!entity) return null;
     const fields = subfields(scope, type, nodes);
-    const columns = new Map<string, ColumnDecoding>(Object.entries(entity.alwaysRead));
-    for (const name of alsoRead) columns.set(name, entity.columns[name] ?? entity.alwaysRead[name] ?? "value");
+    const columns = new Map<string, ColumnDecoding>([[KEY_COLUMN, "value"]]);
+    for (const name of alsoRead) columns.set(name, entity.columns[name] ?? "value");
     const relations: { key: string; json: Prisma.Sql; joins: Prisma.Sql; decode: Decoder<Context> }[] = [];
     let wholeRow = false;
     for (const [responseKey, fieldNodes] of fields) {
